@@ -1,0 +1,257 @@
+/**
+ * The one interface every platform adapter implements, and the platform-neutral types the core
+ * speaks. The core never imports a platform SDK: it sees only what is declared here.
+ *
+ * Neutral text ("Crosstalk markdown") is what `InboundMessage.text` carries and what the core
+ * hands to `send`: `**bold**`, `_italic_`, `~~strike~~`, `` `code` ``, fenced code blocks,
+ * `[label](url)` links, bare URLs, `:shortcode:` emoji, `\n` line breaks, user mentions
+ * `<@USERID>` or `<@USERID|Display Name>` and channel mentions `<#CHANNELID>` or
+ * `<#CHANNELID|name>`. Mention ids are the adapter's own platform ids; the core rewrites them
+ * between platforms before sending.
+ */
+import type { Router } from 'express';
+import type { AppConfig } from './config.js';
+import type { Logger } from './log.js';
+
+/** The platforms Crosstalk bridges. */
+export const PLATFORMS = ['slack', 'teams', 'webex', 'zoom'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** A connected platform instance as the adapter needs it for outbound work (credentials decrypted). */
+export interface WorkspaceRef {
+  /** The platform's own id: Slack team id, Microsoft tenant id, Webex org id, Zoom account id. */
+  externalId: string;
+  /** Bot credentials for this workspace, e.g. `{ botToken }`; never logged. */
+  credentials: Record<string, string>;
+}
+
+/** Who a message is posted as. */
+export type SendAs =
+  /** Bot sync: the bot posts, showing the real sender's name, avatar and home platform. */
+  | { kind: 'bot'; displayName?: string; avatarUrl?: string; fromPlatform?: Platform }
+  /** User sync: posted with the person's own authorized token on this platform. */
+  | { kind: 'user'; accessToken: string };
+
+/** A button on an outbound message: either a link (Sync now) or an action posted back to us. */
+export interface Button {
+  label: string;
+  /** Link button: opens this URL, nothing is posted back. */
+  url?: string;
+  /** Action button: comes back as an `action` event with this id and value. */
+  actionId?: string;
+  value?: string;
+  style?: 'primary' | 'danger';
+}
+
+/** What the core asks an adapter to show. */
+export interface OutboundMessage {
+  /** Neutral text (see the module comment). */
+  text: string;
+  buttons?: Button[];
+  /** Reply in this thread (the platform message id of the thread root). */
+  threadId?: string;
+}
+
+/** Where a message goes: a conversation (DM, channel, space) on one workspace. */
+export interface ConversationTarget {
+  workspace: WorkspaceRef;
+  conversationId: string;
+}
+
+/** A message the adapter has posted: enough to edit, delete or thread on it later. */
+export interface MessageRef {
+  workspace: WorkspaceRef;
+  conversationId: string;
+  messageId: string;
+}
+
+/** A user as the platform's directory lists them. */
+export interface DirectoryUser {
+  userId: string;
+  email?: string;
+  name: string;
+  deactivated: boolean;
+  isBot: boolean;
+  /** Office location, department and similar profile facts used by group rules. */
+  buildings?: string[];
+  department?: string;
+  avatarUrl?: string;
+}
+
+/** One page of a directory listing; `nextCursor` absent on the last page. */
+export interface DirectoryPage {
+  users: DirectoryUser[];
+  nextCursor?: string;
+}
+
+/** The result of a personal OAuth authorization-code exchange. */
+export interface UserGrant {
+  userId: string;
+  email?: string;
+  workspaceExternalId: string;
+  accessToken: string;
+  refreshToken?: string;
+  expiresAt?: Date;
+  scopes: string[];
+}
+
+/** A workspace health check ("sync panel / refresh status"). */
+export interface HealthReport {
+  tokenValid: boolean;
+  botPresent: boolean;
+  scopesGranted: boolean;
+  webhooksRegistered: boolean;
+  missingScopes: string[];
+  detail?: string;
+}
+
+/** Fields every inbound event carries. */
+interface InboundBase {
+  platform: Platform;
+  /** The platform's workspace id (`WorkspaceRef.externalId`). */
+  workspaceId: string;
+  /** Stable across platform retries and duplicate deliveries: the de-duplication key. */
+  eventId: string;
+  /** The acting user's platform id. */
+  userId: string;
+  /** The conversation the event happened in. */
+  conversationId: string;
+}
+
+/** Platform-neutral inbound events, tagged by `kind`. */
+export type InboundEvent =
+  | (InboundBase & {
+      kind: 'message';
+      messageId: string;
+      text: string;
+      threadId?: string;
+      isDirect: boolean;
+      files?: Array<{ name: string; url: string; size?: number }>;
+    })
+  | (InboundBase & { kind: 'message_edited'; messageId: string; text: string })
+  | (InboundBase & { kind: 'message_deleted'; messageId: string })
+  | (InboundBase & { kind: 'reaction'; messageId: string; emoji: string; added: boolean })
+  | (InboundBase & { kind: 'command'; text: string })
+  | (InboundBase & { kind: 'action'; actionId: string; value: string; messageId?: string })
+  | (InboundBase & { kind: 'member_joined' })
+  | (InboundBase & { kind: 'user_changed'; user: DirectoryUser })
+  | (InboundBase & { kind: 'app_installed' });
+
+export type InboundKind = InboundEvent['kind'];
+
+/** What the core answers to an inbound event; a reply is shown to the acting user where they are. */
+export interface HandleResult {
+  reply?: OutboundMessage;
+}
+
+/** The core's side of the contract: adapters hand every verified, normalized event here. */
+export interface InboundSink {
+  /** Resolves once the event is durably recorded (and, for commands, answered). */
+  handle(event: InboundEvent): Promise<HandleResult>;
+}
+
+/** Parameters for a personal OAuth authorization URL. */
+export interface AuthorizeParams {
+  state: string;
+  redirectUri: string;
+  /** PKCE S256 challenge, where the platform supports PKCE. */
+  codeChallenge?: string;
+}
+
+/** Parameters for exchanging an authorization code. */
+export interface ExchangeParams {
+  code: string;
+  redirectUri: string;
+  codeVerifier?: string;
+}
+
+/** The one interface each `adapters/<platform>` implements. */
+export interface ChatAdapter {
+  readonly platform: Platform;
+  /** Mounts the platform's inbound endpoints (paths from the design's contract) on the app. */
+  mount(router: Router): void;
+  /** Starts background work (token warm-up, webhook registration); optional. */
+  start?(): Promise<void>;
+  /** Stops background work; optional. */
+  stop?(): Promise<void>;
+
+  /** Opens (or finds) the bot's 1:1 conversation with a user. */
+  openDirect(workspace: WorkspaceRef, userId: string): Promise<string>;
+  /** Posts a message as the bot or as a user; returns what was posted. */
+  send(target: ConversationTarget, message: OutboundMessage, as: SendAs): Promise<MessageRef>;
+  update(ref: MessageRef, message: OutboundMessage, as: SendAs): Promise<void>;
+  delete(ref: MessageRef, as: SendAs): Promise<void>;
+  /** Lists the workspace's users one page at a time. */
+  listUsers(workspace: WorkspaceRef, cursor?: string): Promise<DirectoryPage>;
+  /** Adds a user to a channel/space/team; `manager` maps to the platform's owner/moderator/admin. */
+  addMember(
+    workspace: WorkspaceRef,
+    conversationId: string,
+    userId: string,
+    role: 'member' | 'manager',
+  ): Promise<'added' | 'already_member'>;
+  /** Personal OAuth (user sync). */
+  authorizeUrl(params: AuthorizeParams): string;
+  exchangeCode(params: ExchangeParams): Promise<UserGrant>;
+  /** Workspace health: token, bot presence, scopes, webhooks. */
+  checkHealth(workspace: WorkspaceRef): Promise<HealthReport>;
+  /** Dialect conversion between the platform's text format and neutral text. */
+  toNeutral(platformText: string): string;
+  fromNeutral(neutralText: string): string;
+}
+
+/** Error codes an adapter raises; the core decides on retries and messages by code. */
+export enum AdapterErrorCode {
+  RateLimited = 'rate_limited',
+  Unavailable = 'platform_unavailable',
+  Timeout = 'timeout',
+  InvalidToken = 'invalid_token',
+  NotFound = 'not_found',
+  Forbidden = 'forbidden',
+  BadRequest = 'bad_request',
+  NotSupported = 'not_supported',
+}
+
+/** A typed adapter failure: `retryable` tells the core whether a job should try again. */
+export class AdapterError extends Error {
+  constructor(
+    readonly code: AdapterErrorCode,
+    message: string,
+    readonly options: { retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'AdapterError';
+  }
+
+  get retryable(): boolean {
+    return [
+      AdapterErrorCode.RateLimited,
+      AdapterErrorCode.Unavailable,
+      AdapterErrorCode.Timeout,
+    ].includes(this.code);
+  }
+}
+
+/** Durable adapter state (Slack installations, Teams conversation references, webhook ids). */
+export interface AdapterStore {
+  get<T>(platform: Platform, workspaceId: string, key: string): Promise<T | undefined>;
+  /** `secret: true` encrypts the value at rest. */
+  set<T>(platform: Platform, workspaceId: string, key: string, value: T, options?: { secret?: boolean }): Promise<void>;
+  delete(platform: Platform, workspaceId: string, key: string): Promise<void>;
+}
+
+/** Resolves workspaces the service knows, with decrypted bot credentials. */
+export interface WorkspaceDirectory {
+  get(platform: Platform, externalId: string): Promise<WorkspaceRef | undefined>;
+  /** Records (or updates) a workspace after an install; credentials are encrypted at rest. */
+  upsert(platform: Platform, workspace: WorkspaceRef & { name: string }): Promise<void>;
+}
+
+/** What the composition root passes to each `createXAdapter(deps)` factory. */
+export interface AdapterDeps {
+  config: AppConfig;
+  log: Logger;
+  sink: InboundSink;
+  workspaces: WorkspaceDirectory;
+  store: AdapterStore;
+}

@@ -1,0 +1,264 @@
+/**
+ * Configuration from the environment, validated once at start. Every problem is reported as one
+ * line naming the setting, what is wrong and an example; secret values are never echoed.
+ * Without platform credentials a platform runs in sandbox mode against its local simulator.
+ */
+import { z } from 'zod';
+import type { Platform } from './chat-adapter.js';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const optionalUrl = (example: string) =>
+  optionalString.pipe(
+    z
+      .string()
+      .url({ message: `must be an absolute http(s) URL, e.g. ${example}` })
+      .refine((v) => /^https?:\/\//.test(v), { message: `must start with http:// or https://, e.g. ${example}` })
+      .optional(),
+  );
+
+const encryptionKey = optionalString.pipe(
+  z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+      message: 'must be 32 bytes encoded as base64 (44 characters), e.g. the output of `openssl rand -base64 32`',
+    })
+    .optional(),
+);
+
+const schema = z.object({
+  NODE_ENV: optionalString,
+  PORT: optionalString.pipe(
+    z.coerce
+      .number({ message: 'must be a port number, e.g. 3000' })
+      .int({ message: 'must be a whole port number, e.g. 3000' })
+      .min(0, { message: 'must be between 0 and 65535, e.g. 3000' })
+      .max(65535, { message: 'must be between 0 and 65535, e.g. 3000' })
+      .optional(),
+  ),
+  PUBLIC_URL: optionalUrl('https://crosstalk.example.com'),
+  MONGODB_URI: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => /^mongodb(\+srv)?:\/\//.test(v), {
+        message: 'must be a MongoDB connection string, e.g. mongodb://localhost:27017/crosstalk',
+      })
+      .optional(),
+  ),
+  CROSSTALK_DATA_DIR: optionalString,
+  CROSSTALK_ENCRYPTION_KEY: encryptionKey,
+  CROSSTALK_ADMINS: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => v.split(',').every((e) => /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(e.trim())), {
+        message: 'must be a comma-separated list of emails, e.g. ada@example.com,grace@example.com',
+      })
+      .optional(),
+  ),
+  LOG_LEVEL: optionalString.pipe(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent, e.g. info',
+    }).optional(),
+  ),
+
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString.pipe(
+    z.string().refine((v) => v.startsWith('xoxb-'), { message: 'must be a bot token starting with xoxb-, e.g. xoxb-1234-…' }).optional(),
+  ),
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_API_URL: optionalUrl('https://slack.com/api/'),
+
+  MICROSOFT_APP_ID: optionalString,
+  MICROSOFT_APP_PASSWORD: optionalString,
+  MICROSOFT_APP_TENANT_ID: optionalString,
+  MICROSOFT_APP_TYPE: optionalString.pipe(
+    z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+      message: 'must be MultiTenant, SingleTenant or UserAssignedMSI, e.g. SingleTenant',
+    }).optional(),
+  ),
+  MS_GRAPH_URL: optionalUrl('https://graph.microsoft.com/v1.0'),
+  MS_LOGIN_URL: optionalUrl('https://login.microsoftonline.com'),
+  BOTFRAMEWORK_OPENID_METADATA: optionalUrl('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+
+  WEBEX_BOT_TOKEN: optionalString,
+  WEBEX_WEBHOOK_SECRET: optionalString,
+  WEBEX_CLIENT_ID: optionalString,
+  WEBEX_CLIENT_SECRET: optionalString,
+  WEBEX_API_URL: optionalUrl('https://webexapis.com/v1'),
+
+  ZOOM_CLIENT_ID: optionalString,
+  ZOOM_CLIENT_SECRET: optionalString,
+  ZOOM_BOT_JID: optionalString,
+  ZOOM_ACCOUNT_ID: optionalString,
+  ZOOM_WEBHOOK_SECRET_TOKEN: optionalString,
+  ZOOM_API_URL: optionalUrl('https://api.zoom.us/v2'),
+  ZOOM_OAUTH_URL: optionalUrl('https://zoom.us'),
+});
+
+type Env = z.infer<typeof schema>;
+
+/** Platform settings; `sandbox` is true when no real credentials were given. */
+export interface PlatformConfig {
+  sandbox: boolean;
+}
+
+/** The validated configuration the whole service reads. */
+export interface AppConfig {
+  port: number;
+  publicUrl?: string;
+  mongodbUri?: string;
+  dataDir: string;
+  /** 32-byte key; in sandbox mode without a key a per-data-dir key is generated and kept on disk. */
+  encryptionKey?: Buffer;
+  admins: string[];
+  logLevel: string;
+  /** True when every platform runs against its simulator. */
+  sandbox: boolean;
+  slack: PlatformConfig & {
+    signingSecret?: string;
+    botToken?: string;
+    clientId?: string;
+    clientSecret?: string;
+    apiUrl: string;
+  };
+  teams: PlatformConfig & {
+    appId?: string;
+    appPassword?: string;
+    tenantId?: string;
+    appType: string;
+    graphUrl: string;
+    loginUrl: string;
+    openIdMetadata: string;
+  };
+  webex: PlatformConfig & {
+    botToken?: string;
+    webhookSecret?: string;
+    clientId?: string;
+    clientSecret?: string;
+    apiUrl: string;
+  };
+  zoom: PlatformConfig & {
+    clientId?: string;
+    clientSecret?: string;
+    botJid?: string;
+    accountId?: string;
+    webhookSecretToken?: string;
+    apiUrl: string;
+    oauthUrl: string;
+  };
+}
+
+/** Thrown when the environment is invalid; `problems` holds one line per setting. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Platforms whose credentials are set in the environment. */
+export function configuredPlatforms(config: AppConfig): Platform[] {
+  return (['slack', 'teams', 'webex', 'zoom'] as const).filter((p) => !config[p].sandbox);
+}
+
+/** Reads and validates the environment; throws `ConfigError` listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e: Env = parsed.data;
+  const problems: string[] = [];
+  const requireTogether = (names: Array<keyof Env>, example: string) => {
+    const set = names.filter((n) => e[n] !== undefined);
+    if (set.length > 0 && set.length < names.length) {
+      for (const n of names.filter((n) => e[n] === undefined)) {
+        problems.push(`${n}: is required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set, e.g. ${example}`);
+      }
+    }
+  };
+  requireTogether(['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'], 'the values from your Slack app\'s Basic Information page');
+  requireTogether(['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD'], 'the Azure bot registration\'s app id and client secret');
+  requireTogether(['WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET'], 'the values from your Webex integration');
+  requireTogether(['ZOOM_CLIENT_ID', 'ZOOM_CLIENT_SECRET'], 'the values from your Zoom app\'s App Credentials page');
+  if ((e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID) && !e.SLACK_SIGNING_SECRET) {
+    problems.push('SLACK_SIGNING_SECRET: is required with Slack credentials, e.g. the Signing Secret from Basic Information');
+  }
+  if (e.WEBEX_BOT_TOKEN && !e.WEBEX_WEBHOOK_SECRET) {
+    problems.push('WEBEX_WEBHOOK_SECRET: is required with WEBEX_BOT_TOKEN, e.g. a random string of 32 characters');
+  }
+  if (e.ZOOM_CLIENT_ID && !e.ZOOM_WEBHOOK_SECRET_TOKEN) {
+    problems.push('ZOOM_WEBHOOK_SECRET_TOKEN: is required with Zoom credentials, e.g. the Secret Token from the Feature page');
+  }
+
+  const slackSandbox = !e.SLACK_BOT_TOKEN && !e.SLACK_CLIENT_ID;
+  const teamsSandbox = !e.MICROSOFT_APP_ID;
+  const webexSandbox = !e.WEBEX_BOT_TOKEN;
+  const zoomSandbox = !e.ZOOM_CLIENT_ID;
+  const sandbox = slackSandbox && teamsSandbox && webexSandbox && zoomSandbox;
+
+  if (!sandbox && !e.CROSSTALK_ENCRYPTION_KEY) {
+    problems.push(
+      'CROSSTALK_ENCRYPTION_KEY: is required once real platform credentials are set, e.g. the output of `openssl rand -base64 32`',
+    );
+  }
+  if (!sandbox && !e.PUBLIC_URL) {
+    problems.push('PUBLIC_URL: is required once real platform credentials are set, e.g. https://crosstalk.example.com');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT ?? 3000,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    mongodbUri: e.MONGODB_URI,
+    dataDir: e.CROSSTALK_DATA_DIR ?? 'data',
+    encryptionKey: e.CROSSTALK_ENCRYPTION_KEY ? Buffer.from(e.CROSSTALK_ENCRYPTION_KEY, 'base64') : undefined,
+    admins: (e.CROSSTALK_ADMINS ?? '')
+      .split(',')
+      .map((a) => a.trim().toLowerCase())
+      .filter(Boolean),
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    sandbox,
+    slack: {
+      sandbox: slackSandbox,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      botToken: e.SLACK_BOT_TOKEN,
+      clientId: e.SLACK_CLIENT_ID,
+      clientSecret: e.SLACK_CLIENT_SECRET,
+      apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+    },
+    teams: {
+      sandbox: teamsSandbox,
+      appId: e.MICROSOFT_APP_ID,
+      appPassword: e.MICROSOFT_APP_PASSWORD,
+      tenantId: e.MICROSOFT_APP_TENANT_ID,
+      appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
+      graphUrl: e.MS_GRAPH_URL ?? 'https://graph.microsoft.com/v1.0',
+      loginUrl: e.MS_LOGIN_URL ?? 'https://login.microsoftonline.com',
+      openIdMetadata: e.BOTFRAMEWORK_OPENID_METADATA ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    },
+    webex: {
+      sandbox: webexSandbox,
+      botToken: e.WEBEX_BOT_TOKEN,
+      webhookSecret: e.WEBEX_WEBHOOK_SECRET,
+      clientId: e.WEBEX_CLIENT_ID,
+      clientSecret: e.WEBEX_CLIENT_SECRET,
+      apiUrl: e.WEBEX_API_URL ?? 'https://webexapis.com/v1',
+    },
+    zoom: {
+      sandbox: zoomSandbox,
+      clientId: e.ZOOM_CLIENT_ID,
+      clientSecret: e.ZOOM_CLIENT_SECRET,
+      botJid: e.ZOOM_BOT_JID,
+      accountId: e.ZOOM_ACCOUNT_ID,
+      webhookSecretToken: e.ZOOM_WEBHOOK_SECRET_TOKEN,
+      apiUrl: e.ZOOM_API_URL ?? 'https://api.zoom.us/v2',
+      oauthUrl: e.ZOOM_OAUTH_URL ?? 'https://zoom.us',
+    },
+  };
+}
