@@ -32,11 +32,11 @@ const encryptionKey = optionalString.pipe(
 const schema = z.object({
   NODE_ENV: optionalString,
   PORT: optionalString.pipe(
-    z.coerce
-      .number({ message: 'must be a port number, e.g. 3000' })
-      .int({ message: 'must be a whole port number, e.g. 3000' })
-      .min(0, { message: 'must be between 0 and 65535, e.g. 3000' })
-      .max(65535, { message: 'must be between 0 and 65535, e.g. 3000' })
+    z
+      .string()
+      .regex(/^\d{1,5}$/, { message: 'must be a port number between 0 and 65535, e.g. 3000' })
+      .transform(Number)
+      .refine((n) => n <= 65535, { message: 'must be a port number between 0 and 65535, e.g. 3000' })
       .optional(),
   ),
   PUBLIC_URL: optionalUrl('https://crosstalk.example.com'),
