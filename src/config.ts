@@ -169,8 +169,13 @@ export function configuredPlatforms(config: AppConfig): Platform[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
-    throw new ConfigError(problems);
+    // One line per setting: a value can fail several checks, the first says enough.
+    const firstBySetting = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      if (!firstBySetting.has(name)) firstBySetting.set(name, `${name}: ${issue.message}`);
+    }
+    throw new ConfigError([...firstBySetting.values()]);
   }
   const e: Env = parsed.data;
   const problems: string[] = [];

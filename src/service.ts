@@ -1,0 +1,123 @@
+/**
+ * The composition root. One start-up sequence that reads top to bottom:
+ * config → database → services → adapters → jobs → HTTP; and one shutdown in reverse:
+ * stop accepting, drain in-flight requests, drain Agenda, stop adapters, close the database.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Agenda } from 'agenda';
+import type { Types } from 'mongoose';
+import type { AdapterDeps, ChatAdapter } from './chat-adapter.js';
+import type { AppConfig } from './config.js';
+import { Cipher, resolveEncryptionKey } from './crypto.js';
+import { openDatabase, pingDatabase, type Database } from './db/connect.js';
+import { createAgenda, startAgenda, JOBS, type JobDefinition } from './jobs/registry.js';
+import type { Logger } from './log.js';
+import { OrganizationModel } from './models/index.js';
+import { createAdapterStore } from './services/adapter-store.js';
+import { createInboundRecorder, type InboundRecorder } from './services/inbound-recorder.js';
+import { createWorkspaceDirectory } from './services/workspace-directory.js';
+import { createHttpApp } from './web/app.js';
+
+/** Builds the adapters from their dependencies (see src/adapters.ts for the real set). */
+export type AdapterFactory = (deps: AdapterDeps) => ChatAdapter;
+
+/** A running Crosstalk service. */
+export interface Service {
+  config: AppConfig;
+  url: string;
+  db: Database;
+  agenda: Agenda;
+  adapters: ChatAdapter[];
+  inbound: InboundRecorder;
+  cipher: Cipher;
+  organizationId: Types.ObjectId;
+  stop(): Promise<void>;
+}
+
+/** Ensures there is an organization to attach new workspaces to; returns its id. */
+async function ensureDefaultOrganization(sandbox: boolean): Promise<Types.ObjectId> {
+  const existing = await OrganizationModel.findOne({}).sort({ createdAt: 1 }).lean();
+  if (existing) return existing._id;
+  const created = await OrganizationModel.create({ name: sandbox ? 'Demo organization' : 'My organization' });
+  return created._id;
+}
+
+/** Starts the whole service; resolves once it listens. */
+export async function startService(options: {
+  config: AppConfig;
+  log: Logger;
+  adapterFactories?: AdapterFactory[];
+  jobs?: JobDefinition<any>[];
+  /** Agenda polling interval; jobs are also triggered directly, so this is the fallback delay. */
+  processEvery?: string | number;
+  /** Host to listen on; loopback by default in tests. */
+  host?: string;
+  /** How long shutdown waits for in-flight requests before closing them. */
+  drainMs?: number;
+}): Promise<Service> {
+  const { config, log } = options;
+
+  const db = await openDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, log });
+  try {
+    const cipher = new Cipher(resolveEncryptionKey(config.encryptionKey, config.dataDir));
+    const organizationId = await ensureDefaultOrganization(config.sandbox);
+    const inbound = createInboundRecorder(log);
+    const deps: AdapterDeps = {
+      config,
+      log,
+      sink: inbound,
+      workspaces: createWorkspaceDirectory(cipher, () => organizationId),
+      store: createAdapterStore(cipher),
+    };
+    const adapters = (options.adapterFactories ?? []).map((factory) => factory(deps));
+
+    const jobs = options.jobs ?? JOBS;
+    const agenda = createAgenda({ db: db.connection.db!, log, jobs, processEvery: options.processEvery });
+    await startAgenda(agenda, jobs);
+    for (const adapter of adapters) await adapter.start?.();
+
+    let shuttingDown = false;
+    const app = createHttpApp({
+      log,
+      adapters,
+      isShuttingDown: () => shuttingDown,
+      readiness: {
+        database: () => pingDatabase(db.connection),
+        jobs: async () => {
+          if (!agenda.isActiveJobProcessor()) return false;
+          return pingDatabase(db.connection);
+        },
+      },
+    });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.port, options.host ?? '0.0.0.0', () => resolve(s));
+      s.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        shuttingDown = true;
+        log.info('shutting down: no new connections, draining in-flight requests');
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const drainMs = options.drainMs ?? 10_000;
+        const timer = setTimeout(() => server.closeAllConnections(), drainMs);
+        await closed;
+        clearTimeout(timer);
+        await agenda.drain({ timeout: drainMs, closeConnection: false }).catch((err: unknown) => log.warn({ err }, 'agenda drain'));
+        await agenda.stop(false).catch(() => {});
+        for (const adapter of adapters) await adapter.stop?.().catch((err: unknown) => log.warn({ err }, 'adapter stop'));
+        await db.close();
+        log.info('stopped');
+      })());
+
+    return { config, url, db, agenda, adapters, inbound, cipher, organizationId, stop };
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+}

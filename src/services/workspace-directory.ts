@@ -1,0 +1,32 @@
+import type { Types } from 'mongoose';
+import type { Platform, WorkspaceDirectory, WorkspaceRef } from '../chat-adapter.js';
+import type { Cipher } from '../crypto.js';
+import { WorkspaceModel } from '../models/index.js';
+
+/**
+ * Workspaces with their bot credentials sealed at rest. Lookups by platform id cross
+ * organizations on purpose: that is how an inbound event finds its organization.
+ */
+export function createWorkspaceDirectory(cipher: Cipher, defaultOrganizationId: () => Types.ObjectId): WorkspaceDirectory {
+  return {
+    async get(platform: Platform, externalId: string): Promise<WorkspaceRef | undefined> {
+      const ws = await WorkspaceModel.findOne({ platform, externalId }).setOptions({ crossOrganization: true }).lean();
+      if (!ws) return undefined;
+      return {
+        externalId: ws.externalId,
+        credentials: ws.credentials ? cipher.decryptJson<Record<string, string>>(ws.credentials) : {},
+      };
+    },
+    async upsert(platform: Platform, workspace: WorkspaceRef & { name: string }) {
+      const existing = await WorkspaceModel.findOne({ platform, externalId: workspace.externalId })
+        .setOptions({ crossOrganization: true })
+        .lean();
+      const organizationId = existing?.organizationId ?? defaultOrganizationId();
+      await WorkspaceModel.updateOne(
+        { organizationId, platform, externalId: workspace.externalId },
+        { $set: { name: workspace.name, credentials: cipher.encryptJson(workspace.credentials) } },
+        { upsert: true },
+      );
+    },
+  };
+}
