@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboundPolicy, HttpStatusError, parseRetryAfter } from '../../src/outbound.js';
 import { createWebexSimulator, type WebexSimulator } from '../../src/sandbox/webex/server.js';
 import { decodeWebexId } from '../../src/sandbox/webex/ids.js';
+import type Framework from 'webex-node-bot-framework';
 
 // The Webex SDK reads its API base from the environment once, when the module loads.
 let sim: WebexSimulator;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-let framework: any;
+let framework: Framework;
 let receiver: Server;
 let receiverUrl = '';
 const received: Array<{ headers: Record<string, unknown>; raw: string }> = [];
@@ -30,8 +30,8 @@ beforeAll(async () => {
   });
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webex/webhook`;
 
-  const { default: Framework } = await import('webex-node-bot-framework');
-  framework = new Framework({
+  const { default: FrameworkClass } = await import('webex-node-bot-framework');
+  framework = new FrameworkClass({
     token: sim.defaultOrg.botToken,
     webhookUrl: receiverUrl,
     webhookSecret: sim.webhookSecret,
@@ -39,7 +39,7 @@ beforeAll(async () => {
     maxStartupSpaces: 0,
   });
   await framework.start();
-  await sim.server.waitForCall((c) => c.method === 'POST' && c.path === '/v1/webhooks' && c.body?.['resource'] === 'attachmentActions');
+  await sim.server.waitForCall((c) => c.method === 'POST' && c.path === '/v1/webhooks' && (c.body as Record<string, unknown>).resource === 'attachmentActions');
 });
 
 afterAll(async () => {
@@ -76,8 +76,9 @@ describe('webex simulator driven by webex-node-bot-framework', () => {
     expect(result.deliveries).toHaveLength(1);
     const got = received.at(-1)!;
     const body = JSON.parse(got.raw) as Record<string, unknown>;
-    expect(body.name).toBe(framework.webhook.name);
-    expect(body.id).toBe(framework.webhook.id);
+    const hook = framework.webhook as { id: string; name: string };
+    expect(body.name).toBe(hook.name);
+    expect(body.id).toBe(hook.id);
     expect(got.headers['x-spark-signature']).toBe(createHmac('sha1', sim.webhookSecret).update(got.raw).digest('hex'));
     // Compact JSON, so the framework's re-serialized check agrees with the raw-byte check.
     expect(JSON.stringify(body)).toBe(got.raw);
