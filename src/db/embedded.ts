@@ -22,8 +22,7 @@ import { MongoClient } from 'mongodb';
 export const FERRETDB_VERSION = 'v1.24.2';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cacheDir = path.join(projectRoot, '.cache', 'ferretdb', FERRETDB_VERSION);
-const binaryPath = path.join(cacheDir, 'ferretdb');
+const defaultCacheDir = path.join(projectRoot, '.cache', 'ferretdb', FERRETDB_VERSION);
 const moduleDir = path.join(projectRoot, 'scripts', 'ferretdb');
 
 /** A clear, one-line failure of the embedded database, with what to do about it. */
@@ -32,8 +31,9 @@ export class EmbeddedDbError extends Error {
 }
 
 /** Where the Go toolchain is: PATH first, then the usual install location. */
-export function findGo(): string | undefined {
-  const candidates = ['go', '/usr/local/go/bin/go', path.join(process.env.HOME ?? '', 'go', 'bin', 'go')];
+export function findGo(
+  candidates = ['go', '/usr/local/go/bin/go', path.join(process.env.HOME ?? '', 'go', 'bin', 'go')],
+): string | undefined {
   for (const candidate of candidates) {
     const probe = spawnSync(candidate, ['version'], { encoding: 'utf8' });
     if (probe.status === 0) return candidate;
@@ -41,7 +41,7 @@ export function findGo(): string | undefined {
   return undefined;
 }
 
-function binaryWorks(): boolean {
+function binaryWorks(binaryPath: string): boolean {
   if (!existsSync(binaryPath)) return false;
   const probe = spawnSync(binaryPath, ['--version'], { encoding: 'utf8' });
   return probe.status === 0 && probe.stdout.includes(FERRETDB_VERSION);
@@ -59,9 +59,14 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
  * Returns the path of the FerretDB binary, building it first if the cache has none.
  * `onProgress` receives human-readable progress lines.
  */
-export async function ensureFerretDb(onProgress: (line: string) => void = () => {}): Promise<string> {
-  if (binaryWorks()) return binaryPath;
-  const go = findGo();
+export async function ensureFerretDb(
+  onProgress: (line: string) => void = () => {},
+  options: { cacheDir?: string; goCandidates?: string[] } = {},
+): Promise<string> {
+  const cacheDir = options.cacheDir ?? defaultCacheDir;
+  const binaryPath = path.join(cacheDir, 'ferretdb');
+  if (binaryWorks(binaryPath)) return binaryPath;
+  const go = findGo(options.goCandidates);
   if (!go) {
     throw new EmbeddedDbError(
       'Go is not installed, so the embedded database (FerretDB) cannot be built: install Go 1.24 or newer (https://go.dev/dl/), or set MONGODB_URI to a MongoDB server.',
@@ -76,7 +81,7 @@ export async function ensureFerretDb(onProgress: (line: string) => void = () => 
       mkdirSync(lockDir);
       break;
     } catch {
-      if (binaryWorks()) return binaryPath;
+      if (binaryWorks(binaryPath)) return binaryPath;
       if (Date.now() - started > 15 * 60_000) {
         throw new EmbeddedDbError(`timed out waiting for another FerretDB build; remove ${lockDir} if no build is running`);
       }
@@ -84,7 +89,7 @@ export async function ensureFerretDb(onProgress: (line: string) => void = () => 
     }
   }
   try {
-    if (binaryWorks()) return binaryPath;
+    if (binaryWorks(binaryPath)) return binaryPath;
     onProgress(`Building the embedded database (FerretDB ${FERRETDB_VERSION}) with Go; this happens once and takes about 2 minutes…`);
     const buildDir = path.join(cacheDir, `build-${process.pid}`);
     rmSync(buildDir, { recursive: true, force: true });

@@ -53,7 +53,7 @@ describe('models on the embedded database', () => {
   });
 
   it('refuses the same inbound event twice, which is how duplicate deliveries are recognized', async () => {
-    const doc = { platform: 'slack', eventId: 'Ev0PV52K21', workspaceExternalId: 'T1', kind: 'message', event: { text: 'hi' } };
+    const doc = { platform: 'slack' as const, eventId: 'Ev0PV52K21', workspaceExternalId: 'T1', kind: 'message', event: { text: 'hi' } };
     await InboundEventModel.create(doc);
     await expect(InboundEventModel.create(doc)).rejects.toMatchObject({ code: 11000 });
     expect(await InboundEventModel.countDocuments({ eventId: 'Ev0PV52K21' })).toBe(1);

@@ -530,6 +530,9 @@ export class TeamsSimulator {
     });
     app.get('/login/:tenant/oauth2/v2.0/authorize', (req, res) => this.authorize(req, res));
     app.post('/login/:tenant/oauth2/v2.0/token', (req, res) => this.token(req, res));
+    app.get('/login/:tenant/discovery/v2.0/keys', (_req, res) => {
+      res.json({ keys: [{ ...this.jwk, kid: this.kid, use: 'sig', alg: 'RS256' }] });
+    });
 
     // Bot Connector.
     const c = '/connector/v3/conversations';
@@ -599,7 +602,7 @@ export class TeamsSimulator {
     return undefined;
   }
 
-  private token(req: Request, res: Response): void {
+  private async token(req: Request, res: Response): Promise<void> {
     const b = (req.body ?? {}) as Record<string, string | undefined>;
     let clientId = b.client_id;
     let secret = b.client_secret;
@@ -653,7 +656,7 @@ export class TeamsSimulator {
             return aadError(res, 400, 'invalid_grant', 'AADSTS501481: The Code_Verifier does not match the code_challenge supplied in the authorization request.');
           }
         }
-        return void res.json(this.userTokenResponse(app.appId, pending.tenantId, pending.userId, pending.scopes));
+        return void res.json(await this.userTokenResponse(app.appId, pending.tenantId, pending.userId, pending.scopes));
       }
       case 'refresh_token': {
         const grant = b.refresh_token ? this.refreshTokens.get(b.refresh_token) : undefined;
@@ -661,19 +664,29 @@ export class TeamsSimulator {
           return aadError(res, 400, 'invalid_grant', 'AADSTS700082: The refresh token has expired due to inactivity.');
         }
         this.refreshTokens.delete(b.refresh_token!);
-        return void res.json(this.userTokenResponse(app.appId, grant.tenantId, grant.userId, grant.scopes));
+        return void res.json(await this.userTokenResponse(app.appId, grant.tenantId, grant.userId, grant.scopes));
       }
       default:
         return aadError(res, 400, 'unsupported_grant_type', `AADSTS70003: The app requested an unsupported grant type '${b.grant_type}'.`);
     }
   }
 
-  private userTokenResponse(appId: string, tenantId: string, userId: string, requested: string[]): Record<string, unknown> {
+  private async userTokenResponse(appId: string, tenantId: string, userId: string, requested: string[]): Promise<Record<string, unknown>> {
     const scopes = requested.filter((s) => !['openid', 'profile', 'email', 'offline_access'].includes(s));
     const access = this.issue({ kind: 'graph-user', appId, tenantId, userId, scopes, exp: Date.now() / 1000 + TOKEN_TTL_SECONDS });
     const refresh = `0.sim-rt.${randomBytes(24).toString('base64url')}`;
     this.refreshTokens.set(refresh, { appId, tenantId, userId, scopes: requested });
+    const user = this.tenant(tenantId).users.get(userId);
+    const idToken = await new SignJWT({ tid: tenantId, oid: userId, name: user?.displayName, preferred_username: user?.userPrincipalName, email: user?.mail, ver: '2.0' })
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .setIssuer(`${this.loginUrl}/${tenantId}/v2.0`)
+      .setAudience(appId)
+      .setSubject(createHash('sha256').update(`${appId}:${userId}`).digest('base64url'))
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(this.signingKey);
     return {
+      id_token: idToken,
       token_type: 'Bearer',
       scope: scopes.join(' '),
       expires_in: TOKEN_TTL_SECONDS,
