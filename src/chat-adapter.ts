@@ -183,6 +183,8 @@ export interface ChatAdapter {
   delete(ref: MessageRef, as: SendAs): Promise<void>;
   /** Lists the workspace's users one page at a time. */
   listUsers(workspace: WorkspaceRef, cursor?: string): Promise<DirectoryPage>;
+  /** Looks up one user; optional (the core falls back to paging `listUsers`). */
+  getUser?(workspace: WorkspaceRef, userId: string): Promise<DirectoryUser | undefined>;
   /** Adds a user to a channel/space/team; `manager` maps to the platform's owner/moderator/admin. */
   addMember(
     workspace: WorkspaceRef,

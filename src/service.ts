@@ -11,13 +11,15 @@ import type { AdapterDeps, ChatAdapter } from './chat-adapter.js';
 import type { AppConfig } from './config.js';
 import { Cipher, resolveEncryptionKey } from './crypto.js';
 import { openDatabase, pingDatabase, type Database } from './db/connect.js';
-import { createAgenda, startAgenda, JOBS, type JobDefinition } from './jobs/registry.js';
+import { allJobs, createAgenda, startAgenda, type JobDefinition } from './jobs/registry.js';
+import type { Core } from './core/core.js';
 import type { Logger } from './log.js';
 import { OrganizationModel } from './models/index.js';
 import { createAdapterStore } from './services/adapter-store.js';
 import { createInboundRecorder, type InboundRecorder } from './services/inbound-recorder.js';
 import { createWorkspaceDirectory } from './services/workspace-directory.js';
 import { createHttpApp } from './web/app.js';
+import { registerCoreHandlers } from './core/handlers.js';
 
 /** Builds the adapters from their dependencies (see src/adapters.ts for the real set). */
 export type AdapterFactory = (deps: AdapterDeps) => ChatAdapter;
@@ -32,6 +34,7 @@ export interface Service {
   inbound: InboundRecorder;
   cipher: Cipher;
   organizationId: Types.ObjectId;
+  core: Core;
   stop(): Promise<void>;
 }
 
@@ -48,7 +51,8 @@ export async function startService(options: {
   config: AppConfig;
   log: Logger;
   adapterFactories?: AdapterFactory[];
-  jobs?: JobDefinition<any>[];
+  /** Replaces the standard job set (tests of one job). */
+  jobs?: (core: Core) => JobDefinition<any>[];
   /** Agenda polling interval; jobs are also triggered directly, so this is the fallback delay. */
   processEvery?: string | number;
   /** Host to listen on; loopback by default in tests. */
@@ -72,8 +76,19 @@ export async function startService(options: {
     };
     const adapters = (options.adapterFactories ?? []).map((factory) => factory(deps));
 
-    const jobs = options.jobs ?? JOBS;
+    const core: Core = {
+      config,
+      log,
+      cipher,
+      adapters: new Map(adapters.map((a) => [a.platform, a])),
+      agenda: undefined as unknown as Agenda,
+      defaultOrganizationId: organizationId,
+      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    };
+    const jobs = (options.jobs ?? allJobs)(core);
     const agenda = createAgenda({ db: db.connection.db!, log, jobs, processEvery: options.processEvery });
+    core.agenda = agenda;
+    registerCoreHandlers(core, inbound);
     await startAgenda(agenda, jobs);
     for (const adapter of adapters) await adapter.start?.();
 
@@ -115,7 +130,8 @@ export async function startService(options: {
         log.info('stopped');
       })());
 
-    return { config, url, db, agenda, adapters, inbound, cipher, organizationId, stop };
+    if (!config.publicUrl) core.publicUrl = url.replace('127.0.0.1', 'localhost');
+    return { config, url, db, agenda, adapters, inbound, cipher, organizationId, core, stop };
   } catch (err) {
     await db.close().catch(() => {});
     throw err;

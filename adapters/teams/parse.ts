@@ -14,6 +14,7 @@ export interface TeamsActivity {
   text?: string;
   value?: unknown;
   replyToId?: string;
+  serviceUrl?: string;
   timestamp?: string | Date;
   from?: { id: string; name?: string; aadObjectId?: string };
   recipient?: { id: string; name?: string };

@@ -66,6 +66,7 @@ export function toNeutral(markdown: string): string {
         .replace(/<@(?:personId|personEmail):([^|>]+)\|([^>]*)>/g, '<@$1|$2>')
         .replace(/<@(?:personId|personEmail):([^|>]+)>/g, '<@$1>')
         .replace(/<@all>/g, '@all')
+        .replace(/<(https?:\/\/[^>\s]+)>/g, '$1')
         .replace(/__(?=\S)(.+?\S)__/g, '**$1**')
         .replace(/(^|[^*\w])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![*\w])/g, '$1_$2_'),
     ),
@@ -99,6 +100,7 @@ function decodeEntities(s: string): string {
 
 /** Webex message `html` (as clients send it) → neutral text. */
 export function htmlToNeutral(html: string): string {
+  /* Code and mentions are set aside so tag stripping and entity decoding leave them alone. */
   const codeBlocks: string[] = [];
   const stash = (s: string) => `\u0000${codeBlocks.push(s) - 1}\u0000`;
   const out = html
@@ -108,11 +110,11 @@ export function htmlToNeutral(html: string): string {
     .replace(/<code[^>]*>([\s\S]*?)<\/code>/gi, (_m, code: string) => stash('`' + decodeEntities(code) + '`'))
     .replace(
       /<spark-mention[^>]*data-object-type="person"[^>]*data-object-id="([^"]+)"[^>]*>([\s\S]*?)<\/spark-mention>/gi,
-      (_m, id: string, name: string) => `<@${id}|${decodeEntities(name)}>`,
+      (_m, id: string, name: string) => stash(`<@${id}|${decodeEntities(name)}>`),
     )
     .replace(
       /<spark-mention[^>]*data-object-id="([^"]+)"[^>]*data-object-type="person"[^>]*>([\s\S]*?)<\/spark-mention>/gi,
-      (_m, id: string, name: string) => `<@${id}|${decodeEntities(name)}>`,
+      (_m, id: string, name: string) => stash(`<@${id}|${decodeEntities(name)}>`),
     )
     .replace(/<spark-mention[^>]*data-group-type="all"[^>]*>[\s\S]*?<\/spark-mention>/gi, '@all')
     .replace(/<\/?(strong|b)>/gi, '**')

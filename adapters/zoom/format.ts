@@ -117,11 +117,12 @@ function parse(input: string, dialect: Dialect): Node[] {
       rule.re.lastIndex = i;
       const m = rule.re.exec(input);
       if (!m) continue;
+      const end = m.index + m[0].length;
       const node = rule.make(m, dialect);
       if (!node) continue;
       flush();
       nodes.push(node);
-      i = rule.re.lastIndex;
+      i = end;
       continue outer;
     }
     if (dialect === 'zoom') {

@@ -6,7 +6,10 @@ import { Agenda, type Job } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Logger } from '../log.js';
+import type { Core } from '../core/core.js';
 import { eventLogPruneJob } from './event-log-prune.job.js';
+import { directorySyncJobs } from './directory-sync.job.js';
+import { promptBulkJob } from './prompt-bulk.job.js';
 
 /** What a job handler gets besides its Agenda job. */
 export interface JobContext {
@@ -23,8 +26,10 @@ export interface JobDefinition<DATA = unknown> {
   every?: string;
 }
 
-/** Every job Crosstalk runs. */
-export const JOBS: JobDefinition<any>[] = [eventLogPruneJob];
+/** Every job Crosstalk runs; jobs that need the core close over it. */
+export function allJobs(core: Core): JobDefinition<any>[] {
+  return [eventLogPruneJob, ...directorySyncJobs(core), promptBulkJob(core)];
+}
 
 /** Creates Agenda on `db` and defines every job; call `start()` to begin processing. */
 export function createAgenda(options: {
@@ -32,7 +37,7 @@ export function createAgenda(options: {
   log: Logger;
   name?: string;
   processEvery?: string | number;
-  jobs?: JobDefinition<any>[];
+  jobs: JobDefinition<any>[];
 }): Agenda {
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: options.db, collection: 'agendaJobs' }),
@@ -42,7 +47,7 @@ export function createAgenda(options: {
     defaultConcurrency: 5,
   });
   const ctx: JobContext = { log: options.log };
-  for (const def of options.jobs ?? JOBS) {
+  for (const def of options.jobs) {
     agenda.define(
       def.name,
       async (job: Job<unknown>) => {
@@ -63,7 +68,7 @@ export function createAgenda(options: {
 }
 
 /** Starts processing and registers the recurring schedules. */
-export async function startAgenda(agenda: Agenda, jobs: JobDefinition<any>[] = JOBS): Promise<void> {
+export async function startAgenda(agenda: Agenda, jobs: JobDefinition<any>[]): Promise<void> {
   await agenda.start();
   for (const def of jobs) {
     if (def.every) await agenda.every(def.every, def.name);

@@ -19,6 +19,8 @@ const platformAccountSchema = new Schema(
     name: String,
     avatarUrl: String,
     deactivated: { type: Boolean, default: false },
+    /** Start of the directory sync run that last listed this account; older = gone from the platform. */
+    lastSeenAt: Date,
     isBot: { type: Boolean, default: false },
     /** The bot's 1:1 conversation with this account, once opened. */
     directConversationId: String,

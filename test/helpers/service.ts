@@ -6,6 +6,7 @@ import { loadConfig, type AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startService, type AdapterFactory, type Service } from '../../src/service.js';
 import type { JobDefinition } from '../../src/jobs/registry.js';
+import type { Core } from '../../src/core/core.js';
 import { freshDatabaseUri } from './db.js';
 
 /** Options for a test service. */
@@ -13,7 +14,7 @@ export interface TestServiceOptions {
   label: string;
   env?: Record<string, string>;
   adapterFactories?: AdapterFactory[];
-  jobs?: JobDefinition<any>[];
+  jobs?: (core: Core) => JobDefinition<any>[];
   configure?: (config: AppConfig) => AppConfig;
 }
 

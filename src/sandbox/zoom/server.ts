@@ -221,6 +221,8 @@ export class ZoomSimulator {
   private readonly codes = new Map<string, CodeRecord>();
   private readonly ttlSeconds: number;
   private readonly pendingEvents: Array<Promise<unknown>> = [];
+  /** Answers the app gave to events announced through `eventSubscriptionUrl`. */
+  readonly announced: ZoomDeliveryResult[] = [];
 
   constructor(options: ZoomSimulatorOptions = {}) {
     this.sim = new SimServer('zoom');
@@ -267,7 +269,7 @@ export class ZoomSimulator {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.pendingEvents);
+    await this.flushEvents();
     await this.sim.close();
   }
 
@@ -536,8 +538,15 @@ export class ZoomSimulator {
     msg: ZoomSimUserMessage,
   ): void {
     if (!this.eventSubscriptionUrl || !msg.toContact) return;
-    const pending = this.deliver(this.eventSubscriptionUrl, this.dmEvent(event, msg), msg.accountId).catch(() => undefined);
+    const pending = this.deliver(this.eventSubscriptionUrl, this.dmEvent(event, msg), msg.accountId)
+      .then((result) => this.announced.push(result))
+      .catch(() => undefined);
     this.pendingEvents.push(pending);
+  }
+
+  /** Resolves once every event announced so far has been answered by the app. */
+  async flushEvents(): Promise<void> {
+    await Promise.allSettled(this.pendingEvents.splice(0));
   }
 
   private findUser(account: ZoomSimAccount, idOrEmail: string): ZoomSimUser | undefined {

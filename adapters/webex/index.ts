@@ -1,0 +1,336 @@
+/**
+ * The Webex adapter: `webex-node-bot-framework` in webhook mode for the bot's identity, webhook
+ * registration and SDK; Crosstalk's own handling of `POST /webex/webhook`.
+ *
+ * Inbound notifications are verified here over the raw bytes and then processed through the
+ * framework's SDK instance rather than the framework's webhook handler, because that handler
+ * answers 200 before doing anything (so the event could not be recorded before the
+ * acknowledgement), swallows fetch failures, re-spawns bot objects with extra room and membership
+ * calls per unknown room, ignores `messages updated`, and hands events to listeners through an
+ * emitter that cannot be awaited.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type {
+  AdapterDeps,
+  AuthorizeParams,
+  ChatAdapter,
+  ConversationTarget,
+  DirectoryPage,
+  DirectoryUser,
+  ExchangeParams,
+  HealthReport,
+  InboundEvent,
+  MessageRef,
+  OutboundMessage,
+  SendAs,
+  UserGrant,
+  WorkspaceRef,
+} from '../../src/chat-adapter.js';
+import { AdapterError, AdapterErrorCode } from '../../src/chat-adapter.js';
+import { OutboundPolicy, type OutboundPolicyOptions } from '../../src/outbound.js';
+import { DIRECT_PREFIX, WebexApi, composeMessage, destination } from './api.js';
+import { fromNeutral, toNeutral } from './format.js';
+import { buildAuthorizeUrl, exchangeAuthorizationCode } from './oauth.js';
+import {
+  notificationKind,
+  parseAttachmentAction,
+  parseMembershipCreated,
+  parseMessageCreated,
+  parseMessageDeleted,
+  parseMessageUpdated,
+  webhookEnvelopeSchema,
+  type WebexAttachmentAction,
+  type WebexMessage,
+  type WebhookEnvelope,
+} from './parse.js';
+import { BotSessions, type BotSession } from './sdk.js';
+import { verifyWebexSignature } from './verify.js';
+
+/** Tunables (tests shrink them). */
+export interface WebexAdapterOptions {
+  policy?: OutboundPolicyOptions;
+  /**
+   * A `created` notification whose resource is older than this is refused as a replay. Webex does
+   * not sign a timestamp, so this is the only freshness signal; duplicates inside the window keep
+   * their event id and are de-duplicated by the core.
+   */
+  maxEventAgeMs?: number;
+  /** Bound on waiting for the framework's webhook registration at start. */
+  registrationTimeoutMs?: number;
+  /** People per directory page (Webex allows up to 1000). */
+  directoryPageSize?: number;
+}
+
+interface WebexPerson {
+  id: string;
+  emails?: string[];
+  displayName?: string;
+  avatar?: string;
+  type?: string;
+  orgId?: string;
+  loginEnabled?: boolean;
+  department?: string;
+  addresses?: Array<{ type?: string; locality?: string; streetAddress?: string }>;
+}
+
+interface WebexWebhook {
+  id: string;
+  targetUrl: string;
+  resource: string;
+  event: string;
+  status: string;
+}
+
+/** Creates the Webex `ChatAdapter`. */
+export function createWebexAdapter(deps: AdapterDeps, options: WebexAdapterOptions = {}): ChatAdapter {
+  const { config, log, sink, workspaces, store } = deps;
+  const cfg = config.webex;
+  const apiUrl = cfg.apiUrl.replace(/\/+$/, '');
+  const maxEventAgeMs = options.maxEventAgeMs ?? 15 * 60_000;
+  const policy = new OutboundPolicy('webex', options.policy);
+  const api = new WebexApi(apiUrl, policy);
+  const webhookUrl = () => `${config.publicUrl ?? `http://localhost:${config.port}`}/webex/webhook`;
+  let sessions: BotSessions | undefined;
+  const knownDirectRooms = new Set<string>();
+
+  const sessionsOnce = () =>
+    (sessions ??= new BotSessions({ apiUrl, webhookUrl: webhookUrl(), log, registrationTimeoutMs: options.registrationTimeoutMs }));
+
+  function botToken(workspace?: WorkspaceRef): string {
+    const token = workspace?.credentials.botToken ?? cfg.botToken;
+    if (!token) throw new AdapterError(AdapterErrorCode.InvalidToken, 'no Webex bot token for this workspace');
+    return token;
+  }
+
+  function session(workspace?: WorkspaceRef): Promise<BotSession> {
+    return sessionsOnce().get(botToken(workspace), workspace?.credentials.webhookSecret ?? cfg.webhookSecret);
+  }
+
+  async function rememberDirectRoom(workspaceId: string, personId: string, roomId: string): Promise<void> {
+    const key = `${workspaceId}:${personId}:${roomId}`;
+    if (knownDirectRooms.has(key)) return;
+    await store.set('webex', workspaceId, `dm:${personId}`, roomId);
+    knownDirectRooms.add(key);
+  }
+
+  async function normalize(envelope: WebhookEnvelope, s: BotSession): Promise<InboundEvent | undefined> {
+    const kind = notificationKind(envelope);
+    const bot = { id: s.bot.id, displayName: s.bot.displayName };
+    switch (kind) {
+      case 'messages.created':
+      case 'messages.updated': {
+        if (envelope.data.personId === bot.id) return undefined;
+        const res = await api.asBot<WebexMessage>(s, 'messages.get', { resource: `messages/${envelope.data.id}` });
+        return kind === 'messages.created' ? parseMessageCreated(envelope, res.body, bot) : parseMessageUpdated(envelope, res.body, bot);
+      }
+      case 'messages.deleted':
+        return parseMessageDeleted(envelope, bot);
+      case 'attachmentActions.created': {
+        const res = await api.asBot<WebexAttachmentAction>(s, 'attachmentActions.get', { resource: `attachment/actions/${envelope.data.id}` });
+        return parseAttachmentAction(envelope, res.body);
+      }
+      case 'memberships.created':
+        return parseMembershipCreated(envelope, bot);
+      default:
+        return undefined;
+    }
+  }
+
+  async function handleWebhook(req: Request, res: Response): Promise<void> {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const signature = req.get('x-spark-signature');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    const orgId = typeof (parsed as { orgId?: unknown })?.orgId === 'string' ? (parsed as { orgId: string }).orgId : undefined;
+    const workspace = orgId ? await workspaces.get('webex', orgId) : undefined;
+    if (!verifyWebexSignature(raw, signature, [cfg.webhookSecret, workspace?.credentials.webhookSecret])) {
+      log.warn({ path: req.path }, 'webex webhook refused: bad or missing X-Spark-Signature');
+      res.status(401).json({ message: 'invalid signature' });
+      return;
+    }
+    const envelope = webhookEnvelopeSchema.safeParse(parsed);
+    if (!envelope.success) {
+      res.status(400).json({ message: 'not a Webex webhook notification' });
+      return;
+    }
+    const n = envelope.data;
+    const created = n.event === 'created' && n.data.created ? Date.parse(n.data.created) : NaN;
+    if (Number.isFinite(created) && Date.now() - created > maxEventAgeMs) {
+      log.warn({ resource: n.resource, id: n.data.id }, 'webex webhook refused: stale notification');
+      res.status(401).json({ message: 'stale notification' });
+      return;
+    }
+    if (!notificationKind(n)) {
+      res.status(200).send('OK');
+      return;
+    }
+    try {
+      const s = await session(workspace);
+      const event = await normalize(n, s);
+      if (event) {
+        if (event.kind === 'message' && event.isDirect) await rememberDirectRoom(event.workspaceId, event.userId, event.conversationId);
+        const result = await sink.handle(event);
+        if (result.reply) {
+          const ws = workspace ?? { externalId: n.orgId, credentials: {} };
+          await adapter
+            .send({ workspace: ws, conversationId: event.conversationId }, result.reply, { kind: 'bot' })
+            .catch((err: unknown) => log.error({ err, eventId: event.eventId }, 'webex reply failed'));
+        }
+      }
+      res.status(200).send('OK');
+    } catch (err) {
+      if (err instanceof AdapterError && err.code === AdapterErrorCode.NotFound) {
+        res.status(200).send('OK');
+        return;
+      }
+      log.error({ err, resource: n.resource, event: n.event }, 'webex webhook handling failed');
+      res.status(500).json({ message: 'could not handle notification' });
+    }
+  }
+
+  async function viaBotOrUser<T>(
+    workspace: WorkspaceRef,
+    as: SendAs,
+    what: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    resource: string,
+    body?: unknown,
+  ): Promise<T> {
+    if (as.kind === 'user') return (await api.withToken<T>(as.accessToken, what, method, resource, body)).body;
+    const s = await session(workspace);
+    return (await api.asBot<T>(s, what, { method, resource, body })).body;
+  }
+
+  const adapter: ChatAdapter = {
+    platform: 'webex',
+
+    mount(router: Router): void {
+      router.post('/webex/webhook', express.raw({ type: () => true, limit: '1mb' }), (req, res, next) => {
+        handleWebhook(req, res).catch(next);
+      });
+    },
+
+    async start(): Promise<void> {
+      if (cfg.botToken) await session();
+    },
+
+    async stop(): Promise<void> {
+      await sessions?.stopAll();
+    },
+
+    async openDirect(workspace: WorkspaceRef, userId: string): Promise<string> {
+      const known = await store.get<string>('webex', workspace.externalId, `dm:${userId}`);
+      return known ?? `${DIRECT_PREFIX}${userId}`;
+    },
+
+    async send(target: ConversationTarget, message: OutboundMessage, as: SendAs): Promise<MessageRef> {
+      const body = {
+        ...destination(target.conversationId),
+        ...composeMessage(message, as),
+        ...(message.threadId ? { parentId: message.threadId } : {}),
+      };
+      const sent = await viaBotOrUser<{ id: string; roomId: string }>(target.workspace, as, 'messages.create', 'POST', 'messages', body);
+      if (target.conversationId.startsWith(DIRECT_PREFIX) && as.kind === 'bot') {
+        const who = target.conversationId.slice(DIRECT_PREFIX.length);
+        if (!who.includes('@')) await rememberDirectRoom(target.workspace.externalId, who, sent.roomId);
+      }
+      return { workspace: target.workspace, conversationId: sent.roomId, messageId: sent.id };
+    },
+
+    async update(ref: MessageRef, message: OutboundMessage, as: SendAs): Promise<void> {
+      const { markdown, attachments } = composeMessage(message, as);
+      if (attachments) throw new AdapterError(AdapterErrorCode.NotSupported, 'Webex cannot edit a message into a card');
+      await viaBotOrUser(ref.workspace, as, 'messages.update', 'PUT', `messages/${ref.messageId}`, { roomId: ref.conversationId, markdown });
+    },
+
+    async delete(ref: MessageRef, as: SendAs): Promise<void> {
+      await viaBotOrUser(ref.workspace, as, 'messages.delete', 'DELETE', `messages/${ref.messageId}`);
+    },
+
+    async listUsers(workspace: WorkspaceRef, cursor?: string): Promise<DirectoryPage> {
+      // Listing a whole org needs an admin token where Webex enforces it; a bot token works where allowed.
+      const query = cursor && cursor.startsWith('?') ? cursor : `?max=${options.directoryPageSize ?? 100}`;
+      const path = `people${query}`;
+      const adminToken = workspace.credentials.adminToken;
+      const res = adminToken
+        ? await api.withToken<{ items: WebexPerson[] }>(adminToken, 'people.list', 'GET', path)
+        : await api.asBot<{ items: WebexPerson[] }>(await session(workspace), 'people.list', { uri: `${apiUrl}/${path}` });
+      const next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.link ?? '')?.[1];
+      return {
+        users: (res.body.items ?? []).map(toDirectoryUser),
+        nextCursor: next ? new URL(next).search : undefined,
+      };
+    },
+
+    async addMember(workspace, conversationId, userId, role): Promise<'added' | 'already_member'> {
+      const s = await session(workspace);
+      try {
+        await api.asBot(s, 'memberships.create', {
+          method: 'POST',
+          resource: 'memberships',
+          body: { roomId: conversationId, ...(userId.includes('@') ? { personEmail: userId } : { personId: userId }), isModerator: role === 'manager' },
+        });
+        return 'added';
+      } catch (err) {
+        if (err instanceof AdapterError && (err.options.cause as { status?: number } | undefined)?.status === 409) return 'already_member';
+        throw err;
+      }
+    },
+
+    authorizeUrl(params: AuthorizeParams): string {
+      return buildAuthorizeUrl({ apiUrl, clientId: cfg.clientId, clientSecret: cfg.clientSecret }, params);
+    },
+
+    exchangeCode(params: ExchangeParams): Promise<UserGrant> {
+      return exchangeAuthorizationCode({ apiUrl, clientId: cfg.clientId, clientSecret: cfg.clientSecret }, policy, params);
+    },
+
+    async checkHealth(workspace: WorkspaceRef): Promise<HealthReport> {
+      const report: HealthReport = { tokenValid: false, botPresent: false, scopesGranted: false, webhooksRegistered: false, missingScopes: [] };
+      let s: BotSession;
+      try {
+        s = await session(workspace);
+        const me = await api.asBot<WebexPerson>(s, 'people.me', { resource: 'people/me' });
+        report.tokenValid = true;
+        report.botPresent = me.body.type === 'bot';
+        // A bot's scopes are fixed by Webex; there is nothing to grant.
+        report.scopesGranted = true;
+      } catch (err) {
+        report.detail = err instanceof Error ? err.message : String(err);
+        return report;
+      }
+      const hooks = await api.asBot<{ items: WebexWebhook[] }>(s, 'webhooks.list', { resource: 'webhooks' });
+      const ours = hooks.body.items.filter((w) => w.targetUrl === webhookUrl() && w.status === 'active');
+      const has = (resource: string, event: string) => ours.some((w) => w.resource === resource && w.event === event);
+      report.webhooksRegistered = has('all', 'all') && has('attachmentActions', 'created');
+      if (!report.botPresent) report.detail = 'the token belongs to a person, not a bot';
+      else if (!report.webhooksRegistered) report.detail = `webhooks to ${webhookUrl()} are missing or inactive`;
+      return report;
+    },
+
+    toNeutral,
+    fromNeutral,
+  };
+  return adapter;
+}
+
+function toDirectoryUser(p: WebexPerson): DirectoryUser {
+  const buildings = (p.addresses ?? [])
+    .filter((a) => (a.type ?? 'work') === 'work')
+    .map((a) => a.locality ?? a.streetAddress)
+    .filter((b): b is string => !!b);
+  return {
+    userId: p.id,
+    email: p.emails?.[0],
+    name: p.displayName ?? p.emails?.[0] ?? p.id,
+    deactivated: p.loginEnabled === false,
+    isBot: p.type === 'bot',
+    buildings: buildings.length ? buildings : undefined,
+    department: p.department,
+    avatarUrl: p.avatar,
+  };
+}
