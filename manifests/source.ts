@@ -121,8 +121,6 @@ export const TEAMS = {
   permissions: ['identity', 'messageTeamMembers'],
   /** Verbs offered in team and group chats, where only a person's own commands make sense. */
   groupVerbs: ['help', 'status', 'sync'],
-  /** Delegated Microsoft Graph permissions of the Entra app, for user sync. */
-  graphDelegatedPermissions: ['User.Read', 'Chat.ReadWrite', 'ChatMessage.Send', 'offline_access', 'openid', 'profile', 'email'],
 } as const;
 
 /** Webex: the bot's webhooks and the integration's scopes. */

@@ -119,14 +119,19 @@ export class ZoomApi {
     });
   }
 
-  private async cached(key: string, fetchToken: () => Promise<ZoomTokenResponse>): Promise<CachedToken> {
+  private entry(r: ZoomTokenResponse): CachedToken {
+    return { token: r.access_token, scopes: r.scope.split(/\s+/).filter(Boolean), expiresAt: this.now() + r.expires_in * 1000 };
+  }
+
+  private async cached(key: string, fetchToken: () => Promise<ZoomTokenResponse>, fresh = false): Promise<CachedToken> {
+    if (fresh) return this.entry(await fetchToken());
     const hit = this.cache.get(key);
     if (hit && hit.expiresAt - EXPIRY_MARGIN_MS > this.now()) return hit;
     const running = this.inflight.get(key);
     if (running) return running;
     const p = fetchToken()
       .then((r) => {
-        const entry = { token: r.access_token, scopes: r.scope.split(/\s+/).filter(Boolean), expiresAt: this.now() + r.expires_in * 1000 };
+        const entry = this.entry(r);
         this.cache.set(key, entry);
         return entry;
       })
@@ -135,17 +140,19 @@ export class ZoomApi {
     return p;
   }
 
-  /** The chatbot token for the workspace's app. */
-  async botToken(workspace: WorkspaceRef): Promise<CachedToken> {
+  /** The chatbot token for the workspace's app; `fresh` skips the cache (health checks). */
+  async botToken(workspace: WorkspaceRef, fresh = false): Promise<CachedToken> {
     const creds = this.credentials(workspace);
-    return this.cached(`bot:${creds.clientId}`, () => this.tokenRequest(creds, { grant_type: 'client_credentials' }, workspace.externalId));
+    return this.cached(`bot:${creds.clientId}`, () => this.tokenRequest(creds, { grant_type: 'client_credentials' }, workspace.externalId), fresh);
   }
 
-  /** The account token for the admin APIs of one account. */
-  async accountToken(workspace: WorkspaceRef): Promise<CachedToken> {
+  /** The account token for the admin APIs of one account; `fresh` skips the cache. */
+  async accountToken(workspace: WorkspaceRef, fresh = false): Promise<CachedToken> {
     const creds = this.credentials(workspace);
-    return this.cached(`account:${creds.clientId}:${workspace.externalId}`, () =>
-      this.tokenRequest(creds, { grant_type: 'account_credentials', account_id: workspace.externalId }, workspace.externalId),
+    return this.cached(
+      `account:${creds.clientId}:${workspace.externalId}`,
+      () => this.tokenRequest(creds, { grant_type: 'account_credentials', account_id: workspace.externalId }, workspace.externalId),
+      fresh,
     );
   }
 

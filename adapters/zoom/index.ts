@@ -312,14 +312,14 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
       const problems: string[] = [];
       let tokenValid = true;
       try {
-        const bot = await api.botToken(workspace);
+        const bot = await api.botToken(workspace, true);
         if (!bot.scopes.includes('imchat:bot')) missing.push('imchat:bot');
       } catch (err) {
         tokenValid = false;
         problems.push(`chatbot token: ${(err as Error).message}`);
       }
       try {
-        const account = await api.accountToken(workspace);
+        const account = await api.accountToken(workspace, true);
         for (const s of REQUIRED_ACCOUNT_SCOPES) if (!account.scopes.includes(s)) missing.push(s);
       } catch (err) {
         tokenValid = false;

@@ -173,10 +173,13 @@ function now(): string {
   return new Date().toISOString();
 }
 
-/** A token shaped like Webex's: `<random>_<cluster>_<org uuid>` (the SDK reads the org from it). */
+/**
+ * A token shaped like Webex's: `<alphanumeric>_<cluster>_<org uuid>`. The SDK reads the org from
+ * the last part and asks the service catalog only when there are exactly three parts.
+ */
 function mintToken(orgId: string): string {
   const orgUuid = decodeWebexId(orgId)?.uuid ?? randomUUID();
-  return `${randomBytes(48).toString('base64url')}_PF84_${orgUuid}`;
+  return `${randomBytes(64).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 64)}_PF84_${orgUuid}`;
 }
 
 function trackingId(): string {
