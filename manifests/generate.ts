@@ -117,7 +117,10 @@ export function slackManifest(o: ManifestOptions): Record<string, unknown> {
 export function teamsManifest(o: ManifestOptions): Record<string, unknown> {
   const host = new URL(o.publicUrl).host;
   const verbs = COMMAND.verbs;
-  const command = (v: (typeof verbs)[number]) => ({ title: v.verb, description: `${v.description}: ${v.usage}`.slice(0, 128) });
+  const command = (v: (typeof verbs)[number]) => ({
+    title: v.verb,
+    description: v.usage === v.verb ? v.description : `${v.description}: ${v.usage}`,
+  });
   return {
     $schema: TEAMS.schemaUrl,
     manifestVersion: TEAMS.manifestVersion,

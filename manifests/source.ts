@@ -7,9 +7,6 @@
 /** The platforms Crosstalk connects. */
 export type Platform = 'slack' | 'teams' | 'webex' | 'zoom';
 
-/** Every platform, in the order the manifests are generated and documented. */
-export const PLATFORMS: readonly Platform[] = ['slack', 'teams', 'webex', 'zoom'];
-
 /** Used when `PUBLIC_URL` is unset: the address `npm start` listens on by default. */
 export const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
 

@@ -19,6 +19,7 @@ import { createAdapterStore } from './services/adapter-store.js';
 import { createInboundRecorder, type InboundRecorder } from './services/inbound-recorder.js';
 import { createWorkspaceDirectory } from './services/workspace-directory.js';
 import { createHttpApp } from './web/app.js';
+import { syncRoutes } from './web/sync-routes.js';
 import { registerCoreHandlers } from './core/handlers.js';
 
 /** Builds the adapters from their dependencies (see src/adapters.ts for the real set). */
@@ -97,6 +98,7 @@ export async function startService(options: {
       log,
       adapters,
       isShuttingDown: () => shuttingDown,
+      extraRoutes: (app) => app.use(syncRoutes(core)),
       readiness: {
         database: () => pingDatabase(db.connection),
         jobs: async () => {

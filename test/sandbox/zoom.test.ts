@@ -229,3 +229,18 @@ describe('Zoom simulator', () => {
     }
   });
 });
+
+describe('Zoom simulator lifecycle', () => {
+  it('does not listen twice when started again after createZoomSimulator', async () => {
+    const sim = await createZoomSimulator();
+    try {
+      const first = sim.url;
+      await sim.start(0);
+      expect(sim.url).toBe(first);
+      const res = await fetch(`${sim.url}/v2/users`, { headers: { authorization: 'Bearer nope' } });
+      expect(res.status).toBe(401);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -220,6 +220,7 @@ export class ZoomSimulator {
   private readonly refreshTokens = new Map<string, Omit<TokenRecord, 'expiresAt'>>();
   private readonly codes = new Map<string, CodeRecord>();
   private readonly ttlSeconds: number;
+  private listening = false;
   private readonly pendingEvents: Array<Promise<unknown>> = [];
   /** Answers the app gave to events announced through `eventSubscriptionUrl`. */
   readonly announced: ZoomDeliveryResult[] = [];
@@ -263,8 +264,17 @@ export class ZoomSimulator {
     };
   }
 
+  /**
+   * Listens on `port` (0 = a free one). Already listening: a no-op for port 0 or the same port,
+   * otherwise it moves to the requested port, so `createZoomSimulator()` then `start(port)` works.
+   */
   async start(port = 0): Promise<this> {
+    if (this.listening) {
+      if (port === 0 || Number(new URL(this.sim.url).port) === port) return this;
+      await this.sim.close();
+    }
     await this.sim.start(port);
+    this.listening = true;
     return this;
   }
 

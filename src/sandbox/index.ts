@@ -1,0 +1,109 @@
+/**
+ * Sandbox mode: every platform without credentials runs against its local simulator. The real
+ * adapters and SDKs are used unchanged; only their `*_URL` settings and credentials point at the
+ * simulators. Once the service is up, the simulated workspaces are registered like installed ones.
+ */
+import type { Platform } from '../chat-adapter.js';
+import type { AppConfig } from '../config.js';
+import type { Logger } from '../log.js';
+import { WorkspaceModel } from '../models/index.js';
+import type { Service } from '../service.js';
+import { createSlackSimulator, type SlackSimulator } from './slack/server.js';
+import { createTeamsSimulator, type TeamsSimulator } from './teams/server.js';
+import { createWebexSimulator, type WebexSimulator } from './webex/server.js';
+import { createZoomSimulator, type ZoomSimulator } from './zoom/server.js';
+
+/** The running simulators, by platform (only those in sandbox mode). */
+export interface Simulators {
+  slack?: SlackSimulator;
+  teams?: TeamsSimulator;
+  webex?: WebexSimulator;
+  zoom?: ZoomSimulator;
+}
+
+/** A started sandbox. */
+export interface Sandbox {
+  /** The configuration with sandboxed platforms pointed at their simulators. */
+  config: AppConfig;
+  simulators: Simulators;
+  /** Registers the simulated workspaces with the running service. */
+  attach(service: Service): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A simulated workspace as the service stores it. */
+interface SimWorkspace {
+  platform: Platform;
+  externalId: string;
+  name: string;
+  credentials: Record<string, string>;
+}
+
+function workspacesOf(sims: Simulators): SimWorkspace[] {
+  const out: SimWorkspace[] = [];
+  for (const ws of sims.slack?.installedWorkspaces() ?? []) out.push({ platform: 'slack', ...ws });
+  if (sims.teams) {
+    for (const tenant of sims.teams.tenants.values()) {
+      out.push({ platform: 'teams', externalId: tenant.id, name: tenant.name, credentials: { serviceUrl: sims.teams.serviceUrl } });
+    }
+  }
+  if (sims.webex) {
+    for (const org of sims.webex.orgs.values()) {
+      out.push({ platform: 'webex', externalId: org.id, name: org.name, credentials: { botToken: org.botToken } });
+    }
+  }
+  if (sims.zoom) {
+    for (const account of sims.zoom.accounts.values()) {
+      out.push({ platform: 'zoom', externalId: account.accountId, name: account.name, credentials: {} });
+    }
+  }
+  return out;
+}
+
+/** Starts simulators for the platforms without credentials; `ports` pins them (else free ports). */
+export async function startSandbox(config: AppConfig, log: Logger, ports: Partial<Record<Platform, number>> = {}): Promise<Sandbox> {
+  const sims: Simulators = {};
+  const next: AppConfig = { ...config, slack: { ...config.slack }, teams: { ...config.teams }, webex: { ...config.webex }, zoom: { ...config.zoom } };
+  try {
+    if (config.slack.sandbox) {
+      sims.slack = await createSlackSimulator({ port: ports.slack ?? 0 });
+      Object.assign(next.slack, sims.slack.sandboxSettings());
+    }
+    if (config.teams.sandbox) {
+      sims.teams = await createTeamsSimulator({ port: ports.teams ?? 0 });
+      Object.assign(next.teams, sims.teams.sandboxSettings());
+    }
+    if (config.webex.sandbox) {
+      sims.webex = createWebexSimulator();
+      await sims.webex.start(ports.webex ?? 0);
+      Object.assign(next.webex, sims.webex.sandboxSettings());
+    }
+    if (config.zoom.sandbox) {
+      sims.zoom = await createZoomSimulator({ port: ports.zoom ?? 0 });
+      Object.assign(next.zoom, sims.zoom.sandboxSettings());
+    }
+  } catch (err) {
+    await Promise.all(Object.values(sims).map((s) => s.close().catch(() => {})));
+    throw err;
+  }
+  const started = Object.keys(sims);
+  if (started.length) log.info({ platforms: started }, 'sandbox: simulated platforms started');
+
+  return {
+    config: next,
+    simulators: sims,
+    async attach(service) {
+      for (const ws of workspacesOf(sims)) {
+        const existing = await WorkspaceModel.findOne({ platform: ws.platform, externalId: ws.externalId }).setOptions({ crossOrganization: true });
+        await WorkspaceModel.updateOne(
+          { organizationId: existing?.organizationId ?? service.organizationId, platform: ws.platform, externalId: ws.externalId },
+          { $set: { name: ws.name, credentials: service.cipher.encryptJson(ws.credentials) } },
+          { upsert: true },
+        );
+      }
+    },
+    async stop() {
+      await Promise.all(Object.values(sims).map((s) => s.close().catch(() => {})));
+    },
+  };
+}
