@@ -91,6 +91,18 @@ export class CommandRegistry {
     return best ? { spec: best, rest: words.slice(best.path.length) } : undefined;
   }
 
+  /** True when text typed in the bot's chat is meant as a command (leading `/crosstalk` or a known verb). */
+  looksLikeCommand(text: string): boolean {
+    const trimmed = text.trim();
+    if (/^\/?crosstalk\b/i.test(trimmed)) return true;
+    try {
+      const words = parseCommandLine(stripCommandPrefix(trimmed)).words;
+      return words.length > 0 && this.find(words) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
   /** Handles a command event, or a text typed in the bot's 1:1 chat. */
   async handleText(event: InboundEvent, text: string): Promise<HandleResult> {
     const ctx = await this.context(event);

@@ -7,16 +7,15 @@ import { CANCEL_ACTION, CONFIRM_ACTION, CommandRegistry } from '../commands/regi
 import { registerVerbs } from '../commands/verbs/index.js';
 import type { InboundRecorder } from '../services/inbound-recorder.js';
 import type { Core } from './core.js';
+import { registerRelay } from '../relay/index.js';
+import { registerGroupListeners } from '../groups/index.js';
 
 /** Registers the core's inbound handlers on the recorder. */
 export function registerCoreHandlers(core: Core, inbound: InboundRecorder): CommandRegistry {
   const commands = registerVerbs(new CommandRegistry(core));
   inbound.on('command', (event) => commands.handleText(event, (event as Extract<InboundEvent, { kind: 'command' }>).text));
-  inbound.on('message', async (event) => {
-    const message = event as Extract<InboundEvent, { kind: 'message' }>;
-    if (!message.isDirect) return {};
-    return commands.handleText(message, message.text);
-  });
+  registerRelay(core, inbound, commands);
+  registerGroupListeners(core);
   inbound.on('action', async (event) => {
     const action = event as Extract<InboundEvent, { kind: 'action' }>;
     if (action.actionId === CONFIRM_ACTION || action.actionId === CANCEL_ACTION) return commands.handleAction(action);

@@ -10,6 +10,9 @@ import type { Core } from '../core/core.js';
 import { eventLogPruneJob } from './event-log-prune.job.js';
 import { directorySyncJobs } from './directory-sync.job.js';
 import { promptBulkJob } from './prompt-bulk.job.js';
+import { relayJobs } from '../relay/index.js';
+import { groupJobs } from '../groups/index.js';
+import { contactJobs } from '../contacts/index.js';
 
 /** What a job handler gets besides its Agenda job. */
 export interface JobContext {
@@ -28,7 +31,7 @@ export interface JobDefinition<DATA = unknown> {
 
 /** Every job Crosstalk runs; jobs that need the core close over it. */
 export function allJobs(core: Core): JobDefinition<any>[] {
-  return [eventLogPruneJob, ...directorySyncJobs(core), promptBulkJob(core)];
+  return [eventLogPruneJob, ...directorySyncJobs(core), promptBulkJob(core), ...relayJobs(core), ...groupJobs(core), ...contactJobs(core)];
 }
 
 /** Creates Agenda on `db` and defines every job; call `start()` to begin processing. */

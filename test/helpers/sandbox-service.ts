@@ -1,0 +1,80 @@
+/**
+ * The whole product in one call: the real service on a fresh database, the four real adapters
+ * with their real SDKs, and the four platform simulators they talk to, with the simulated
+ * workspaces registered. Retries and backoffs are shrunk so injected faults resolve quickly.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSlackAdapter } from '../../adapters/slack/index.js';
+import { createTeamsAdapter } from '../../adapters/teams/index.js';
+import { createWebexAdapter } from '../../adapters/webex/index.js';
+import { createZoomAdapter } from '../../adapters/zoom/index.js';
+import { loadConfig } from '../../src/config.js';
+import { freePort } from '../../src/db/embedded.js';
+import { createLogger } from '../../src/log.js';
+import type { OutboundPolicyOptions } from '../../src/outbound.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startService, type AdapterFactory, type Service } from '../../src/service.js';
+import { freshDatabaseUri } from './db.js';
+
+/** Fast retry settings for tests: a 429 with Retry-After: 1 resolves in about a second. */
+export const FAST_POLICY: OutboundPolicyOptions = { timeoutMs: 3000, retries: 3, minBackoffMs: 20, maxBackoffMs: 200 };
+
+/** The four adapters with test-sized retry settings. */
+export const testAdapterFactories: AdapterFactory[] = [
+  (deps) => createSlackAdapter(deps, { retryConfig: { retries: 3, minTimeout: 20, maxTimeout: 200 }, timeoutMs: 3000 }),
+  (deps) => createTeamsAdapter(deps, { outbound: FAST_POLICY }),
+  (deps) => createWebexAdapter(deps, { policy: FAST_POLICY }),
+  (deps) => createZoomAdapter(deps, { policy: FAST_POLICY }),
+];
+
+/** A running sandboxed service. */
+export interface SandboxService {
+  service: Service;
+  sandbox: Sandbox;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts simulators, then the service pointed at them, then registers the simulated workspaces. */
+export async function startSandboxService(options: { label: string; env?: Record<string, string> }): Promise<SandboxService> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'crosstalk-sandbox-test-'));
+  // Adapters register webhook URLs at start, before the server listens: fix the port up front.
+  const port = await freePort();
+  const base = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    MONGODB_URI: freshDatabaseUri(options.label),
+    CROSSTALK_DATA_DIR: dataDir,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const log = createLogger(base.logLevel);
+  const sandbox = await startSandbox(base, log);
+  let service: Service;
+  try {
+    service = await startService({
+      config: sandbox.config,
+      log,
+      adapterFactories: testAdapterFactories,
+      processEvery: 200,
+      host: '127.0.0.1',
+      drainMs: 2000,
+    });
+  } catch (err) {
+    await sandbox.stop();
+    throw err;
+  }
+  await sandbox.attach(service);
+  return {
+    service,
+    sandbox,
+    url: service.url,
+    stop: async () => {
+      await service.stop();
+      await sandbox.stop();
+    },
+  };
+}
