@@ -175,12 +175,17 @@ export interface ChatAdapter {
   /** Stops background work; optional. */
   stop?(): Promise<void>;
 
-  /** Opens (or finds) the bot's 1:1 conversation with a user. */
-  openDirect(workspace: WorkspaceRef, userId: string): Promise<string>;
+  /**
+   * Opens (or finds) a 1:1 conversation with a user: the bot's, or with `as` a user token, the
+   * token owner's DM with that user (user sync).
+   */
+  openDirect(workspace: WorkspaceRef, userId: string, as?: SendAs): Promise<string>;
   /** Posts a message as the bot or as a user; returns what was posted. */
   send(target: ConversationTarget, message: OutboundMessage, as: SendAs): Promise<MessageRef>;
   update(ref: MessageRef, message: OutboundMessage, as: SendAs): Promise<void>;
   delete(ref: MessageRef, as: SendAs): Promise<void>;
+  /** Adds or removes an emoji reaction (`:shortcode:` name without colons); optional. */
+  react?(ref: MessageRef, emoji: string, added: boolean, as: SendAs): Promise<void>;
   /** Lists the workspace's users one page at a time. */
   listUsers(workspace: WorkspaceRef, cursor?: string): Promise<DirectoryPage>;
   /** Looks up one user; optional (the core falls back to paging `listUsers`). */
@@ -192,9 +197,15 @@ export interface ChatAdapter {
     userId: string,
     role: 'member' | 'manager',
   ): Promise<'added' | 'already_member'>;
+  /** Removes a user a group sync added; optional. */
+  removeMember?(workspace: WorkspaceRef, conversationId: string, userId: string): Promise<'removed' | 'not_member'>;
   /** Personal OAuth (user sync). */
   authorizeUrl(params: AuthorizeParams): string;
   exchangeCode(params: ExchangeParams): Promise<UserGrant>;
+  /** Whether a user token still works (false when revoked or expired); optional. */
+  checkUserToken?(workspace: WorkspaceRef, accessToken: string): Promise<boolean>;
+  /** Trades a refresh token for a new grant where the platform allows it; optional. */
+  refreshUserToken?(refreshToken: string): Promise<UserGrant>;
   /** Workspace health: token, bot presence, scopes, webhooks. */
   checkHealth(workspace: WorkspaceRef): Promise<HealthReport>;
   /** Dialect conversion between the platform's text format and neutral text. */

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { App, ExpressReceiver, type AllMiddlewareArgs, type AnyMiddlewareArgs, type Authorize } from '@slack/bolt';
+import { checkSlackUserToken } from './user-token.js';
 import type { RetryOptions } from '@slack/web-api';
 import {
   AdapterError,
@@ -38,6 +39,7 @@ import {
 } from './oauth.js';
 import { parseBlockActions, parseEventEnvelope, parseSlashCommand, toDirectoryUser, type SlackUser } from './parse.js';
 import { verifySlackRequest } from './verify.js';
+import { slackMembers } from './members.js';
 
 /** Inbound paths (the design's HTTP contract). */
 export const SLACK_PATHS = { events: '/slack/events', commands: '/slack/commands', interactions: '/slack/interactions' } as const;
@@ -211,6 +213,7 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
 
   return {
     platform: 'slack',
+    ...slackMembers(api, botTokenFor),
 
     mount(router: Router) {
       router.post(Object.values(SLACK_PATHS), readRaw, verifyFirst);
@@ -326,6 +329,8 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
       }
       return exchangeUserCode(api, { clientId: slack.clientId, clientSecret: slack.clientSecret, code: params.code, redirectUri: params.redirectUri });
     },
+
+    checkUserToken: (_workspace, accessToken) => checkSlackUserToken(slack, accessToken),
 
     async checkHealth(workspace): Promise<HealthReport> {
       const notes = ['event subscriptions live in the app configuration; Slack has no API to read them'];

@@ -23,9 +23,11 @@ import {
 } from '../../src/chat-adapter.js';
 import { OutboundPolicy, type OutboundPolicyOptions } from '../../src/outbound.js';
 import { GraphApi } from './api.js';
+import { teamsMembers } from './members.js';
 import { botActivity, Connector, TeamsCloudAdapter } from './connector.js';
 import { fromNeutral, toNeutral, type MentionEntity } from './format.js';
-import { authorizeUrl, exchangeCode } from './oauth.js';
+import { authorizeUrl, exchangeCode, refreshUserToken } from './oauth.js';
+import { checkTeamsUserToken } from './user-token.js';
 import { mentionedIds, parseActivity, tenantOf, type TeamsActivity } from './parse.js';
 import { createBotAuthentication, verifyInbound } from './verify.js';
 
@@ -148,6 +150,7 @@ export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptio
 
   return {
     platform: 'teams',
+    ...teamsMembers(graph),
 
     mount(router: Router): void {
       router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
@@ -232,6 +235,8 @@ export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptio
     authorizeUrl: (params) => authorizeUrl(teams, params),
 
     exchangeCode: (params) => exchangeCode(teams, policy, params),
+    checkUserToken: (_workspace, accessToken) => checkTeamsUserToken(teams, accessToken),
+    refreshUserToken: (refreshToken) => refreshUserToken(teams, policy, { refreshToken, userId: '', workspaceExternalId: '' }),
 
     async checkHealth(workspace: WorkspaceRef): Promise<HealthReport> {
       const report: HealthReport = {

@@ -30,7 +30,8 @@ import { AdapterError, AdapterErrorCode } from '../../src/chat-adapter.js';
 import { OutboundPolicy, type OutboundPolicyOptions } from '../../src/outbound.js';
 import { DIRECT_PREFIX, WebexApi, composeMessage, destination } from './api.js';
 import { fromNeutral, toNeutral } from './format.js';
-import { buildAuthorizeUrl, exchangeAuthorizationCode } from './oauth.js';
+import { buildAuthorizeUrl, exchangeAuthorizationCode, refreshUserToken } from './oauth.js';
+import { checkWebexUserToken } from './user-token.js';
 import {
   notificationKind,
   parseAttachmentAction,
@@ -288,6 +289,10 @@ export function createWebexAdapter(deps: AdapterDeps, options: WebexAdapterOptio
     exchangeCode(params: ExchangeParams): Promise<UserGrant> {
       return exchangeAuthorizationCode({ apiUrl, clientId: cfg.clientId, clientSecret: cfg.clientSecret }, policy, params);
     },
+
+    checkUserToken: (_workspace, accessToken) => checkWebexUserToken(cfg, accessToken),
+
+    refreshUserToken: (refreshToken) => refreshUserToken({ apiUrl, clientId: cfg.clientId, clientSecret: cfg.clientSecret }, policy, refreshToken),
 
     async checkHealth(workspace: WorkspaceRef): Promise<HealthReport> {
       const report: HealthReport = { tokenValid: false, botPresent: false, scopesGranted: false, webhooksRegistered: false, missingScopes: [] };

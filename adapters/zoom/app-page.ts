@@ -6,6 +6,7 @@
  * link does the same without JavaScript.
  */
 import { createRequire } from 'node:module';
+import escapeHtml from 'escape-html';
 import type { Request, Response, Router } from 'express';
 
 /** What one rendering of the page needs. */
@@ -27,9 +28,6 @@ export function zoomAppsSdkPath(): string {
   return createRequire(import.meta.url).resolve('@zoom/appssdk/dist/sdk.es.js');
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** The page's HTML. */
 export function renderZoomAppPage(p: ZoomAppPageParams): string {

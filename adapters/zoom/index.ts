@@ -35,6 +35,7 @@ import { neutralToUserMessage, neutralToZoomMarkdown, userMessageToNeutral, zoom
 import { exchangeZoomCode, refreshZoomUserToken, zoomAuthorizeUrl } from './oauth.js';
 import { bareJid, encodeActionValue, isChannelJid, parseZoomEvent, type ZoomReplyTarget } from './parse.js';
 import { urlValidationResponse, verifyZoomSignature } from './verify.js';
+import { checkZoomUserToken } from './user-token.js';
 
 /** Options beyond `AdapterDeps`. */
 export interface ZoomAdapterOptions {
@@ -306,6 +307,8 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
     async refreshUserToken(refreshToken: string) {
       return refreshZoomUserToken(api, appCreds(), refreshToken, now);
     },
+
+    checkUserToken: (_workspace, accessToken) => checkZoomUserToken(zoom, accessToken),
 
     async checkHealth(workspace): Promise<HealthReport> {
       const missing: string[] = [];

@@ -10,6 +10,7 @@ import type { Core } from '../core/core.js';
 import { eventLogPruneJob } from './event-log-prune.job.js';
 import { directorySyncJobs } from './directory-sync.job.js';
 import { promptBulkJob } from './prompt-bulk.job.js';
+import { tokenHealthJob } from './token-health.job.js';
 import { relayJobs } from '../relay/index.js';
 import { groupJobs } from '../groups/index.js';
 import { contactJobs } from '../contacts/index.js';
@@ -31,7 +32,7 @@ export interface JobDefinition<DATA = unknown> {
 
 /** Every job Crosstalk runs; jobs that need the core close over it. */
 export function allJobs(core: Core): JobDefinition<any>[] {
-  return [eventLogPruneJob, ...directorySyncJobs(core), promptBulkJob(core), ...relayJobs(core), ...groupJobs(core), ...contactJobs(core)];
+  return [eventLogPruneJob, ...directorySyncJobs(core), promptBulkJob(core), tokenHealthJob(core), ...relayJobs(core), ...groupJobs(core), ...contactJobs(core)];
 }
 
 /** Creates Agenda on `db` and defines every job; call `start()` to begin processing. */

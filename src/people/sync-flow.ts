@@ -15,6 +15,7 @@ import type { WorkspaceDoc } from '../models/workspace.model.js';
 import { eventLog } from '../services/event-log.js';
 import { normalizeEmail } from './directory.js';
 import { applySecondaries, setPrimary } from './sync-status.js';
+import { storeGrant } from './token-health.js';
 
 /** Why a link or an OAuth return cannot be used; each becomes a clear page. */
 export type SyncFlowProblem =
@@ -104,8 +105,16 @@ export async function openSyncPage(token: string, sessionId: string): Promise<Sy
   return { person, accounts: rows, otherWorkspaces, expiresAt: link.expiresAt };
 }
 
-/** Starts "Connect" for one account: returns the platform's authorization URL. */
-export async function startConnect(core: Core, token: string, sessionId: string, accountId: string): Promise<string> {
+/** A started authorization: the platform's URL, and its state and PKCE challenge (for in-client flows). */
+export interface StartedConnect {
+  platform: Platform;
+  authorizeUrl: string;
+  state: string;
+  codeChallenge: string;
+}
+
+/** Starts "Connect" for one account. */
+export async function startConnect(core: Core, token: string, sessionId: string, accountId: string): Promise<StartedConnect> {
   const { link, person } = await loadLink(token);
   if (link.sessionHash !== sha256(sessionId)) throw new SyncFlowError('session_mismatch', 'Open your Sync now link again in this browser, then click Connect.');
   const account = await PlatformAccountModel.findOne({ organizationId: person.organizationId, _id: accountId, personId: person._id });
@@ -128,11 +137,9 @@ export async function startConnect(core: Core, token: string, sessionId: string,
       },
     },
   );
-  return adapterFor(core, platform).authorizeUrl({
-    state,
-    redirectUri: callbackUrl(core, platform),
-    codeChallenge: await oauth.calculatePKCECodeChallenge(verifier),
-  });
+  const codeChallenge = await oauth.calculatePKCECodeChallenge(verifier);
+  const authorizeUrl = adapterFor(core, platform).authorizeUrl({ state, redirectUri: callbackUrl(core, platform), codeChallenge });
+  return { platform, authorizeUrl, state, codeChallenge };
 }
 
 /** The OAuth return address for a platform. */
@@ -201,16 +208,7 @@ export async function completeConnect(
       `You signed in to ${PLATFORM_NAMES[platform]} as ${grant.email ?? 'another user'}, but this link is for ${person.email}. Nothing was stored. Sign in with your own account and try again.`,
     );
   }
-  await PlatformAccountModel.updateOne(
-    { organizationId, _id: account._id },
-    {
-      $set: {
-        userToken: core.cipher.encryptJson({ accessToken: grant.accessToken, refreshToken: grant.refreshToken, scopes: grant.scopes }),
-        userTokenExpiresAt: grant.expiresAt,
-        secondary: { status: 'on', type: 'user', updatedAt: new Date() },
-      },
-    },
-  );
+  await storeGrant(core, account, grant);
   await clear();
   await eventLog.record(organizationId, {
     type: 'sync.connected',

@@ -113,8 +113,14 @@ ${page.otherWorkspaces.length ? html`<p class="muted">You have no account on ${p
   router.get('/sync/:token/connect/:accountId', async (req, res) => {
     noStore(res);
     try {
-      const url = await startConnect(core, req.params.token, session(req, res, core), req.params.accountId);
-      res.redirect(303, url);
+      const started = await startConnect(core, req.params.token, session(req, res, core), req.params.accountId);
+      if (started.platform === 'zoom' && isZoomClient(req)) {
+        // Inside the Zoom client, authorization runs in-client through @zoom/appssdk.
+        const query = new URLSearchParams({ state: started.state, code_challenge: started.codeChallenge });
+        res.redirect(303, `/zoom/app?${query}`);
+        return;
+      }
+      res.redirect(303, started.authorizeUrl);
     } catch (err) {
       fail(res, err, core);
     }
@@ -164,5 +170,32 @@ ${result.botSynced.length ? html`<h2>Represented by the Crosstalk bot</h2>${list
     }
   });
 
+  // The in-Zoom page posts the code of an in-client authorization here (same origin, same session).
+  router.post('/oauth/zoom/callback', express.json({ limit: '10kb' }), async (req, res) => {
+    noStore(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' && v.length < 2048 ? v : undefined);
+    try {
+      const result = await completeConnect(core, 'zoom', {
+        code: str(body.code),
+        state: str(body.state),
+        sessionId: parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE],
+      });
+      res.json({ redirect: `/sync/${encodeURIComponent(result.linkToken)}?connected=${encodeURIComponent(result.workspaceName)}` });
+    } catch (err) {
+      if (err instanceof SyncFlowError) {
+        res.status(STATUS_FOR[err.problem] ?? 400).json({ error: err.problem, message: err.message });
+        return;
+      }
+      core.log.error({ err }, 'in-Zoom authorization failed');
+      res.status(500).json({ error: 'internal_error', message: 'Crosstalk could not finish this step; please try again.' });
+    }
+  });
+
   return router;
+}
+
+/** Requests from the Zoom client's embedded browser (Zoom Apps). */
+function isZoomClient(req: Request): boolean {
+  return /ZoomApps\//.test(req.headers['user-agent'] ?? '') || typeof req.headers['x-zoom-app-context'] === 'string';
 }

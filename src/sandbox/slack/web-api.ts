@@ -356,6 +356,19 @@ function handlers(state: SlackSimState, opts: WebApiOptions): Record<string, Han
       return { channel: conversationObject(conv, auth.userId) };
     },
 
+    'conversations.kick': ({ body, auth, ws }) => {
+      const conv = ws.conversations.get(required(body, 'channel', 'channel_not_found')) ?? fail('channel_not_found');
+      if (conv.kind === 'im' || conv.kind === 'mpim') fail('method_not_supported_for_channel_type');
+      needScope(auth, conv.kind === 'public' ? 'channels:manage' : 'groups:write', 'channels:write');
+      if (!conv.members.has(auth.userId)) fail('not_in_channel');
+      const target = required(body, 'user', 'user_not_found');
+      if (!ws.users.has(target)) fail('user_not_found');
+      if (target === auth.userId) fail('cant_kick_self');
+      if (!conv.members.has(target)) fail('not_in_channel');
+      conv.members.delete(target);
+      return {};
+    },
+
     'conversations.members': ({ body, ws, auth }) => {
       const conv = ws.conversations.get(required(body, 'channel', 'channel_not_found')) ?? fail('channel_not_found');
       if (conv.kind !== 'public' && !conv.members.has(auth.userId)) fail('channel_not_found');
