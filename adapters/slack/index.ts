@@ -28,6 +28,7 @@ import { SlackApi, toAdapterError } from './api.js';
 import { toSlackMessage } from './blocks.js';
 import { neutralToSlack, slackToNeutral } from './format.js';
 import { toBoltLogger } from './logger.js';
+import { reactOnSlack } from './reactions.js';
 import {
   BOT_SCOPES,
   USER_SCOPES,
@@ -220,8 +221,8 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
       router.use(receiver.router);
     },
 
-    async openDirect(workspace, userId) {
-      const token = await botTokenFor(workspace);
+    async openDirect(workspace, userId, as) {
+      const token = as ? await tokenFor(workspace, as) : await botTokenFor(workspace);
       const res = await api.call('conversations.open', () => api.client(token).conversations.open({ users: userId }));
       const id = res.channel?.id;
       if (!id) throw new AdapterError(AdapterErrorCode.Unavailable, 'slack conversations.open returned no channel');
@@ -267,6 +268,10 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
     async delete(ref, as) {
       const token = await tokenFor(ref.workspace, as);
       await api.call('chat.delete', () => api.client(token).chat.delete({ channel: ref.conversationId, ts: ref.messageId }));
+    },
+
+    async react(ref, emoji, added, as) {
+      await reactOnSlack(api, await tokenFor(ref.workspace, as), ref, emoji, added);
     },
 
     async listUsers(workspace, cursor): Promise<DirectoryPage> {

@@ -23,6 +23,7 @@ import {
 } from '../../src/chat-adapter.js';
 import { OutboundPolicy, type OutboundPolicyOptions } from '../../src/outbound.js';
 import { GraphApi } from './api.js';
+import { openUserChat } from './user-chat.js';
 import { teamsMembers } from './members.js';
 import { botActivity, Connector, TeamsCloudAdapter } from './connector.js';
 import { fromNeutral, toNeutral, type MentionEntity } from './format.js';
@@ -178,7 +179,8 @@ export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptio
       });
     },
 
-    async openDirect(workspace: WorkspaceRef, userId: string): Promise<string> {
+    async openDirect(workspace: WorkspaceRef, userId: string, as?: SendAs): Promise<string> {
+      if (as?.kind === 'user') return openUserChat(graph, workspace, as.accessToken, userId);
       const tenantId = workspace.externalId;
       const known = await store.get<string>('teams', tenantId, userKey(userId));
       if (known) return known;

@@ -46,6 +46,7 @@ import {
 } from './parse.js';
 import { BotSessions, type BotSession } from './sdk.js';
 import { verifyWebexSignature } from './verify.js';
+import { webexMembers } from './members.js';
 
 /** Tunables (tests shrink them). */
 export interface WebexAdapterOptions {
@@ -208,6 +209,7 @@ export function createWebexAdapter(deps: AdapterDeps, options: WebexAdapterOptio
 
   const adapter: ChatAdapter = {
     platform: 'webex',
+    ...webexMembers(api, apiUrl, session),
 
     mount(router: Router): void {
       router.post('/webex/webhook', express.raw({ type: () => true, limit: '1mb' }), (req, res, next) => {
@@ -223,7 +225,8 @@ export function createWebexAdapter(deps: AdapterDeps, options: WebexAdapterOptio
       await sessions?.stopAll();
     },
 
-    async openDirect(workspace: WorkspaceRef, userId: string): Promise<string> {
+    async openDirect(workspace: WorkspaceRef, userId: string, as?: SendAs): Promise<string> {
+      if (as?.kind === 'user') return `${DIRECT_PREFIX}${userId}`;
       const known = await store.get<string>('webex', workspace.externalId, `dm:${userId}`);
       return known ?? `${DIRECT_PREFIX}${userId}`;
     },

@@ -35,6 +35,7 @@ import { neutralToUserMessage, neutralToZoomMarkdown, userMessageToNeutral, zoom
 import { exchangeZoomCode, refreshZoomUserToken, zoomAuthorizeUrl } from './oauth.js';
 import { bareJid, encodeActionValue, isChannelJid, parseZoomEvent, type ZoomReplyTarget } from './parse.js';
 import { urlValidationResponse, verifyZoomSignature } from './verify.js';
+import { zoomMembers } from './members.js';
 import { checkZoomUserToken } from './user-token.js';
 
 /** Options beyond `AdapterDeps`. */
@@ -210,6 +211,7 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
 
   return {
     platform: 'zoom',
+    ...zoomMembers(api),
 
     mount(router: Router) {
       router.post('/zoom/webhook', express.raw({ type: () => true, limit: '1mb' }), (req, res, next) => {
@@ -218,8 +220,9 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
       mountZoomAppPage(router, options.appPage ?? defaultAppPage);
     },
 
-    async openDirect(workspace, userId) {
-      return toBotJid(workspace, userId);
+    async openDirect(workspace, userId, as) {
+      // A user message addresses the contact by id; the chatbot addresses their JID.
+      return as?.kind === 'user' ? userId : toBotJid(workspace, userId);
     },
 
     async send(target: ConversationTarget, message: OutboundMessage, as: SendAs): Promise<MessageRef> {

@@ -2,11 +2,13 @@
 import type { CommandSpec } from '../commands/registry.js';
 import type { Core } from '../core/core.js';
 import type { JobDefinition } from '../jobs/registry.js';
+import { contactSyncJobs } from './contact-sync.jobs.js';
+import { contactVerbs as verbs } from './contact-verbs.js';
 
 /** Contact sync jobs. */
-export function contactJobs(_core: Core): JobDefinition<any>[] {
-  return [];
+export function contactJobs(core: Core): JobDefinition<any>[] {
+  return contactSyncJobs(core);
 }
 
 /** `contacts ...` and `contactsync ...` verbs. */
-export const contactVerbs: CommandSpec[] = [];
+export const contactVerbs: CommandSpec[] = verbs;

@@ -34,12 +34,30 @@ const contactSyncSchema = new Schema(
     sourcePersonId: { type: Schema.Types.ObjectId, ref: 'Person', required: true },
     contactGroupId: { type: Schema.Types.ObjectId, ref: 'ContactGroup', required: true },
     destinations: { type: [destinationSchema], default: [] },
-    lastRun: { at: Date, destinations: Number, contacts: Number, status: String, error: String },
+    /**
+     * Destination people as resolved by the last run, stored once per sync: a person's synced
+     * contacts are found by looking up the syncs whose list holds them.
+     */
+    resolvedPersonIds: { type: [Schema.Types.ObjectId], default: [] },
+    /** The source group's members as of the last run (what destinations see until the next run). */
+    contactPersonIds: { type: [Schema.Types.ObjectId], default: [] },
+    lastRun: {
+      at: Date,
+      destinations: Number,
+      contacts: Number,
+      joined: Number,
+      left: Number,
+      status: String,
+      error: String,
+    },
+    createdByPersonId: { type: Schema.Types.ObjectId, ref: 'Person' },
   },
   { timestamps: true },
 );
 contactSyncSchema.plugin(organizationScoped);
 contactSyncSchema.index({ organizationId: 1, name: 1 }, { unique: true });
+contactSyncSchema.index({ organizationId: 1, resolvedPersonIds: 1 });
+contactSyncSchema.index({ organizationId: 1, sourcePersonId: 1 });
 
 export type ContactGroup = InferSchemaType<typeof contactGroupSchema>;
 export type ContactSync = InferSchemaType<typeof contactSyncSchema>;

@@ -15,6 +15,8 @@ const personSchema = new Schema(
     department: String,
     memberType: { type: String, enum: ['staff', 'student', 'unknown'], default: 'unknown' },
     primaryWorkspaceId: { type: Schema.Types.ObjectId, ref: 'Workspace' },
+    /** Who chose the primary: automatic (only one platform), an admin, or the person in Sync now. */
+    primarySource: { type: String, enum: ['auto', 'admin', 'self'] },
     syncState: { type: String, enum: PERSON_SYNC_STATES, default: 'off' },
     /** Granted with `admin add`; CROSSTALK_ADMINS are admins without this flag. */
     isAdmin: { type: Boolean, default: false },

@@ -5,6 +5,7 @@
  */
 import type { Types } from 'mongoose';
 import type { DirectoryUser, Platform } from '../chat-adapter.js';
+import { bulkWriteChunked } from '../db/bulk.js';
 import { PersonModel, PlatformAccountModel } from '../models/index.js';
 import type { WorkspaceDoc } from '../models/workspace.model.js';
 
@@ -23,7 +24,16 @@ export interface ImportCounts {
   personIds: Types.ObjectId[];
 }
 
-/** Imports one page of a workspace's directory. Bots and users without an email are skipped. */
+function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: number; writeErrors?: Array<{ code?: number }> };
+  return e?.code === 11000 || (Array.isArray(e?.writeErrors) && e.writeErrors.every((w) => w.code === 11000));
+}
+
+/**
+ * Imports one page of a workspace's directory. Bots and users without an email are skipped.
+ * One lookup per collection per page, then inserts for the new and `_id` updates for the changed:
+ * on FerretDB every filter other than `_id` is a scan, so per-user upserts would scan per user.
+ */
 export async function importDirectoryPage(
   workspace: Pick<WorkspaceDoc, '_id' | 'organizationId' | 'platform'>,
   users: DirectoryUser[],
@@ -32,81 +42,117 @@ export async function importDirectoryPage(
   const organizationId = workspace.organizationId;
   const platform = workspace.platform as Platform;
   const humans = users.filter((u) => !u.isBot);
-  const withEmail = humans
-    .map((u) => ({ user: u, email: normalizeEmail(u.email) }))
-    .filter((x): x is { user: DirectoryUser; email: string } => x.email !== undefined);
-
-  if (withEmail.length > 0) {
-    await PersonModel.bulkWrite(
-      withEmail.map(({ user, email }) => {
-        const profile: Record<string, unknown> = {};
-        if (user.buildings?.length) profile.buildings = user.buildings;
-        if (user.department) profile.department = user.department;
-        return {
-          updateOne: {
-            filter: { organizationId, email },
-            update: { $setOnInsert: { organizationId, email, name: user.name || email }, ...(Object.keys(profile).length ? { $set: profile } : {}) },
-            upsert: true,
-          },
-        };
-      }),
-      { ordered: false },
-    );
+  const emailOf = new Map(humans.map((u) => [u.userId, normalizeEmail(u.email)]));
+  const byEmail = new Map<string, DirectoryUser>();
+  for (const u of humans) {
+    const email = emailOf.get(u.userId);
+    if (email && !byEmail.has(email)) byEmail.set(email, u);
   }
-  const people = withEmail.length
-    ? await PersonModel.find({ organizationId, email: { $in: withEmail.map((x) => x.email) } }, { _id: 1, email: 1 }).lean()
+  const emails = [...byEmail.keys()];
+
+  const people = new Map<string, { _id: Types.ObjectId; buildings?: string[]; department?: string | null }>();
+  const loadPeople = async (list: string[]) => {
+    if (!list.length) return;
+    for (const p of await PersonModel.find({ organizationId, email: { $in: list } }, { _id: 1, email: 1, buildings: 1, department: 1 }).lean()) {
+      people.set(p.email, p);
+    }
+  };
+  await loadPeople(emails);
+  const newEmails = emails.filter((e) => !people.has(e));
+  const created = new Set(newEmails);
+  if (newEmails.length) {
+    const docs = newEmails.map((email) => {
+      const u = byEmail.get(email)!;
+      return { organizationId, email, name: u.name || email, buildings: u.buildings ?? [], department: u.department };
+    });
+    try {
+      await PersonModel.insertMany(docs, { ordered: false });
+    } catch (err) {
+      // Another import (another workspace, another instance) created some of them first.
+      if (!isDuplicateKey(err)) throw err;
+    }
+    await loadPeople(newEmails);
+  }
+  const profileUpdates = emails
+    .map((email) => ({ email, user: byEmail.get(email)!, person: people.get(email) }))
+    .filter(({ email, user, person }) => {
+      if (!person || created.has(email)) return false;
+      const buildingsChanged = user.buildings?.length && JSON.stringify(user.buildings) !== JSON.stringify(person.buildings ?? []);
+      const departmentChanged = user.department && user.department !== person.department;
+      return buildingsChanged || departmentChanged;
+    })
+    .map(({ user, person }) => ({
+      updateOne: {
+        filter: { organizationId, _id: person!._id },
+        update: { $set: { ...(user.buildings?.length ? { buildings: user.buildings } : {}), ...(user.department ? { department: user.department } : {}) } },
+      },
+    }));
+  await bulkWriteChunked(PersonModel, profileUpdates);
+
+  const existing = humans.length
+    ? await PlatformAccountModel.find(
+        { organizationId, workspaceId: workspace._id, externalUserId: { $in: humans.map((u) => u.userId) } },
+        { _id: 1, externalUserId: 1, email: 1, name: 1, avatarUrl: 1, deactivated: 1, personId: 1 },
+      ).lean()
     : [];
-  const personByEmail = new Map(people.map((p) => [p.email, p._id]));
-
-  if (humans.length > 0) {
-    await PlatformAccountModel.bulkWrite(
-      humans.map((user) => {
-        const email = normalizeEmail(user.email);
-        const personId = email ? personByEmail.get(email) : undefined;
-        return {
-          updateOne: {
-            filter: { organizationId, workspaceId: workspace._id, externalUserId: user.userId },
-            update: {
-              $set: {
-                email,
-                name: user.name,
-                avatarUrl: user.avatarUrl,
-                deactivated: user.deactivated,
-                isBot: false,
-                lastSeenAt: seenAt,
-                ...(personId ? { personId } : {}),
-              },
-              $setOnInsert: { organizationId, workspaceId: workspace._id, platform, externalUserId: user.userId },
-            },
-            upsert: true,
-          },
-        };
-      }),
-      { ordered: false },
-    );
+  const accountOf = new Map(existing.map((a) => [a.externalUserId, a]));
+  const fieldsOf = (u: DirectoryUser) => {
+    const email = emailOf.get(u.userId);
+    const personId = email ? people.get(email)?._id : undefined;
+    return { email, name: u.name, avatarUrl: u.avatarUrl, deactivated: u.deactivated, isBot: false, ...(personId ? { personId } : {}) };
+  };
+  const fresh = humans.filter((u) => !accountOf.has(u.userId));
+  if (fresh.length) {
+    try {
+      await PlatformAccountModel.insertMany(
+        fresh.map((u) => ({ organizationId, workspaceId: workspace._id, platform, externalUserId: u.userId, lastSeenAt: seenAt, ...fieldsOf(u) })),
+        { ordered: false },
+      );
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
   }
+  const changed = humans
+    .filter((u) => accountOf.has(u.userId))
+    .map((u) => ({ account: accountOf.get(u.userId)!, fields: fieldsOf(u) }))
+    .filter(
+      ({ account, fields }) =>
+        account.email !== fields.email ||
+        account.name !== fields.name ||
+        account.avatarUrl !== fields.avatarUrl ||
+        account.deactivated !== fields.deactivated ||
+        String(account.personId ?? '') !== String(fields.personId ?? ''),
+    )
+    .map(({ account, fields }) => ({ updateOne: { filter: { organizationId, _id: account._id }, update: { $set: fields } } }));
+  await bulkWriteChunked(PlatformAccountModel, changed);
+  if (existing.length) {
+    await PlatformAccountModel.updateMany({ organizationId, _id: { $in: existing.map((a) => a._id) } }, { $set: { lastSeenAt: seenAt } });
+  }
+
   return {
     accounts: humans.length,
-    people: people.length,
+    people: people.size,
     deactivated: humans.filter((u) => u.deactivated).length,
-    skipped: users.length - withEmail.length,
-    personIds: people.map((p) => p._id),
+    skipped: users.length - [...emailOf.values()].filter(Boolean).length,
+    personIds: [...people.values()].map((p) => p._id),
   };
 }
 
 /**
  * A person found on exactly one workspace gets it as primary automatically; one found on several
- * waits for the admin or their own choice. Returns how many got a primary.
+ * waits for the admin or their own choice. An automatic primary is withdrawn when the person turns
+ * up on a second workspace (a choice made by an admin or the person is never touched).
+ * Returns how many got a primary.
  */
 export async function assignSinglePlatformPrimaries(organizationId: Types.ObjectId, personIds: Types.ObjectId[]): Promise<number> {
   if (personIds.length === 0) return 0;
-  const undecided = await PersonModel.find(
-    { organizationId, _id: { $in: personIds }, primaryWorkspaceId: { $exists: false } },
-    { _id: 1 },
+  const candidates = await PersonModel.find(
+    { organizationId, _id: { $in: personIds }, $or: [{ primaryWorkspaceId: { $exists: false } }, { primarySource: 'auto' }] },
+    { _id: 1, primaryWorkspaceId: 1 },
   ).lean();
-  if (undecided.length === 0) return 0;
+  if (candidates.length === 0) return 0;
   const accounts = await PlatformAccountModel.find(
-    { organizationId, personId: { $in: undecided.map((p) => p._id) }, deactivated: false },
+    { organizationId, personId: { $in: candidates.map((p) => p._id) }, deactivated: false },
     { personId: 1, workspaceId: 1 },
   ).lean();
   const workspacesByPerson = new Map<string, Set<string>>();
@@ -115,15 +161,28 @@ export async function assignSinglePlatformPrimaries(organizationId: Types.Object
     if (!workspacesByPerson.has(key)) workspacesByPerson.set(key, new Set());
     workspacesByPerson.get(key)!.add(String(a.workspaceId));
   }
-  const ops = [...workspacesByPerson.entries()]
-    .filter(([, set]) => set.size === 1)
-    .map(([personId, set]) => ({
-      updateOne: {
-        filter: { organizationId, _id: personId, primaryWorkspaceId: { $exists: false } },
-        update: { $set: { primaryWorkspaceId: [...set][0] } },
-      },
-    }));
-  if (ops.length === 0) return 0;
-  const result = await PersonModel.bulkWrite(ops as never, { ordered: false });
-  return result.modifiedCount;
+  const assignTo = new Map<string, Types.ObjectId[]>();
+  const withdraw: Types.ObjectId[] = [];
+  for (const person of candidates) {
+    const set = workspacesByPerson.get(String(person._id)) ?? new Set<string>();
+    if (set.size === 1 && !person.primaryWorkspaceId) {
+      const target = [...set][0];
+      if (!assignTo.has(target)) assignTo.set(target, []);
+      assignTo.get(target)!.push(person._id);
+    } else if (set.size > 1 && person.primaryWorkspaceId) {
+      withdraw.push(person._id);
+    }
+  }
+  let assigned = 0;
+  for (const [workspaceId, ids] of assignTo) {
+    const result = await PersonModel.updateMany(
+      { organizationId, _id: { $in: ids }, primaryWorkspaceId: { $exists: false } },
+      { $set: { primaryWorkspaceId: workspaceId, primarySource: 'auto' } },
+    );
+    assigned += result.modifiedCount;
+  }
+  if (withdraw.length) {
+    await PersonModel.updateMany({ organizationId, _id: { $in: withdraw }, primarySource: 'auto' }, { $unset: { primaryWorkspaceId: 1, primarySource: 1 } });
+  }
+  return assigned;
 }

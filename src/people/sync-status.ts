@@ -86,7 +86,10 @@ export async function setPrimary(
   if (!account) throw new Error(`${person.name} has no active account on ${workspace.name}`);
   const autoSynced = options.autoSyncMode && (workspace.platform === 'teams' || workspace.platform === 'webex');
   const syncState = options.completeSync || autoSynced ? 'on' : person.syncState;
-  await PersonModel.updateOne({ organizationId, _id: person._id }, { $set: { primaryWorkspaceId: workspace._id, syncState } });
+  await PersonModel.updateOne(
+    { organizationId, _id: person._id },
+    { $set: { primaryWorkspaceId: workspace._id, primarySource: options.completeSync ? 'self' : 'admin', syncState } },
+  );
   person.primaryWorkspaceId = workspace._id;
   person.syncState = syncState;
   await applySecondaries(person);
@@ -119,7 +122,7 @@ export async function resetPerson(person: PersonDoc, actorPersonId?: Types.Objec
   await ContactGroupModel.deleteMany({ organizationId, ownerPersonId: person._id });
   await PersonModel.updateOne(
     { organizationId, _id: person._id },
-    { $set: { syncState: 'off' }, $unset: { primaryWorkspaceId: 1, lastPromptedAt: 1, lastAutoPromptedAt: 1 } },
+    { $set: { syncState: 'off' }, $unset: { primaryWorkspaceId: 1, primarySource: 1, lastPromptedAt: 1, lastAutoPromptedAt: 1 } },
   );
   await eventLog.record(organizationId, {
     type: 'person.reset',

@@ -6,7 +6,9 @@
 import type { Platform } from '../chat-adapter.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { WorkspaceModel } from '../models/index.js';
+import { PersonModel, WorkspaceModel } from '../models/index.js';
+import { runDirectorySync } from '../jobs/directory-sync.job.js';
+import { DEMO_PEOPLE, seedDemoOrganization } from './demo-org.js';
 import type { Service } from '../service.js';
 import { createSlackSimulator, type SlackSimulator } from './slack/server.js';
 import { createTeamsSimulator, type TeamsSimulator } from './teams/server.js';
@@ -60,8 +62,20 @@ function workspacesOf(sims: Simulators): SimWorkspace[] {
   return out;
 }
 
-/** Starts simulators for the platforms without credentials; `ports` pins them (else free ports). */
-export async function startSandbox(config: AppConfig, log: Logger, ports: Partial<Record<Platform, number>> = {}): Promise<Sandbox> {
+/** The demo admin (sandbox only), so every command can be tried at once. */
+export const DEMO_ADMIN_EMAIL = DEMO_PEOPLE[0].email;
+
+/**
+ * Starts simulators for the platforms without credentials; `ports` pins them (else free ports).
+ * With `demo` (the default) they are filled with the demo organization.
+ */
+export async function startSandbox(
+  config: AppConfig,
+  log: Logger,
+  options: { ports?: Partial<Record<Platform, number>>; demo?: boolean } = {},
+): Promise<Sandbox> {
+  const ports = options.ports ?? {};
+  const demo = options.demo ?? true;
   const sims: Simulators = {};
   const next: AppConfig = { ...config, slack: { ...config.slack }, teams: { ...config.teams }, webex: { ...config.webex }, zoom: { ...config.zoom } };
   try {
@@ -86,6 +100,7 @@ export async function startSandbox(config: AppConfig, log: Logger, ports: Partia
     await Promise.all(Object.values(sims).map((s) => s.close().catch(() => {})));
     throw err;
   }
+  if (demo) seedDemoOrganization(sims);
   const started = Object.keys(sims);
   if (started.length) log.info({ platforms: started }, 'sandbox: simulated platforms started');
 
@@ -101,6 +116,21 @@ export async function startSandbox(config: AppConfig, log: Logger, ports: Partia
           { upsert: true },
         );
       }
+      if (!demo) return;
+      // Import the demo directory now, so the sandbox opens with people, primaries and attributes.
+      const workspaces = await WorkspaceModel.find({ organizationId: service.organizationId });
+      for (const ws of workspaces) {
+        await runDirectorySync(service.core, { organizationId: String(service.organizationId), workspaceId: String(ws._id) }).catch((err: unknown) =>
+          log.warn({ err, workspace: ws.name }, 'sandbox: demo directory import failed'),
+        );
+      }
+      for (const type of ['staff', 'student'] as const) {
+        await PersonModel.updateMany(
+          { organizationId: service.organizationId, email: { $in: DEMO_PEOPLE.filter((p) => p.memberType === type).map((p) => p.email) } },
+          { $set: { memberType: type } },
+        );
+      }
+      await PersonModel.updateOne({ organizationId: service.organizationId, email: DEMO_ADMIN_EMAIL }, { $set: { isAdmin: true } });
     },
     async stop() {
       await Promise.all(Object.values(sims).map((s) => s.close().catch(() => {})));

@@ -260,6 +260,18 @@ function handlers(state: SlackSimState, opts: WebApiOptions): Record<string, Han
       return {};
     },
 
+    'reactions.remove': ({ body, auth, ws }) => {
+      needScope(auth, 'reactions:write');
+      const channel = required(body, 'channel');
+      const name = required(body, 'name').replace(/^:|:$/g, '');
+      const msg = state.findMessage(ws.id, channel, required(body, 'timestamp')) ?? fail('message_not_found');
+      const who = msg.reactions.get(name);
+      if (!who?.has(auth.userId)) return fail('no_reaction');
+      who.delete(auth.userId);
+      if (who.size === 0) msg.reactions.delete(name);
+      return {};
+    },
+
     'conversations.open': ({ body, auth, ws }) => {
       needScope(auth, 'im:write', 'mpim:write');
       const channel = str(body, 'channel');

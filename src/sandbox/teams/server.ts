@@ -552,6 +552,9 @@ export class TeamsSimulator {
     app.get(`${g}/teams/:tid/members`, (req, res) => this.listTeamMembers(req, res));
     app.post(`${g}/teams/:tid/members`, (req, res) => this.addMember(req, res, false));
     app.post(`${g}/teams/:tid/channels/:cid/members`, (req, res) => this.addMember(req, res, true));
+    app.get(`${g}/teams/:tid/channels/:cid/members`, (req, res) => this.listChannelMembers(req, res));
+    app.delete(`${g}/teams/:tid/members/:mid`, (req, res) => this.removeMember(req, res, false));
+    app.delete(`${g}/teams/:tid/channels/:cid/members/:mid`, (req, res) => this.removeMember(req, res, true));
     app.post(`${g}/chats`, (req, res) => this.createChat(req, res));
     app.post(`${g}/chats/:cid/messages`, (req, res) => this.postChatMessage(req, res));
     app.patch(`${g}/chats/:cid/messages/:mid`, (req, res) => this.patchChatMessage(req, res));
@@ -891,6 +894,42 @@ export class TeamsSimulator {
       email: users.get(userId)?.mail ?? null,
     }));
     res.json({ '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#teams('${team.id}')/members`, '@odata.count': value.length, value });
+  }
+
+  private listChannelMembers(req: Request, res: Response): void {
+    const token = this.graphAuth(req, res, ['graph-app', 'graph-user']);
+    if (!token) return;
+    const tenant = this.tenant(token.tenantId);
+    const team = tenant.teams.get(String(req.params.tid));
+    const ch = team?.channels.get(String(req.params.cid));
+    if (!team || !ch) return graphError(res, 404, 'NotFound', 'Channel not found.');
+    const value = [...ch.members.entries()].map(([userId, roles]) => ({
+      '@odata.type': '#microsoft.graph.aadUserConversationMember',
+      id: Buffer.from(`${ch.id}##${userId}`).toString('base64'),
+      roles,
+      displayName: tenant.users.get(userId)?.displayName ?? null,
+      userId,
+      email: tenant.users.get(userId)?.mail ?? null,
+    }));
+    res.json({ '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#teams('${team.id}')/channels('${ch.id}')/members`, '@odata.count': value.length, value });
+  }
+
+  /** DELETE a conversationMember by its id (base64 of `<team or channel id>##<user id>`): 204. */
+  private removeMember(req: Request, res: Response, channel: boolean): void {
+    const token = this.graphAuth(req, res, ['graph-app', 'graph-user']);
+    if (!token) return;
+    const team = this.tenant(token.tenantId).teams.get(String(req.params.tid));
+    if (!team) return graphError(res, 404, 'NotFound', 'No team found with Group Id ' + req.params.tid);
+    const ch = channel ? team.channels.get(String(req.params.cid)) : undefined;
+    if (channel && !ch) return graphError(res, 404, 'NotFound', 'Channel not found.');
+    const [owner, userId] = Buffer.from(String(req.params.mid), 'base64').toString('utf8').split('##');
+    const members = ch ? ch.members : team.members;
+    if (owner !== (ch ? ch.id : team.id) || !userId || !members.has(userId)) {
+      return graphError(res, 404, 'NotFound', 'The requested member was not found.');
+    }
+    members.delete(userId);
+    if (!ch) for (const c of team.channels.values()) c.members.delete(userId);
+    res.status(204).end();
   }
 
   private addMember(req: Request, res: Response, channel: boolean): void {

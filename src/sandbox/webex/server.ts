@@ -230,6 +230,11 @@ function markdownToHtml(markdown: string, byEmail: (e: string) => SimPerson | un
 /** The simulated Webex: server, state, seeding and inbound helpers. */
 export class WebexSimulator {
   readonly server = new SimServer('webex');
+
+  /** The recording server, under the name the other simulators use. */
+  get sim(): SimServer {
+    return this.server;
+  }
   readonly orgs = new Map<string, SimOrg>();
   readonly people = new Map<string, SimPerson>();
   readonly rooms = new Map<string, SimRoom>();
@@ -423,13 +428,13 @@ export class WebexSimulator {
 
   /** A person sends the org's bot (or `toId`) a 1:1 message. */
   async sendDirectMessage(
-    input: { from: string; to?: string; text?: string; markdown?: string; files?: string[] },
+    input: { from: string; to?: string; text?: string; markdown?: string; files?: string[]; parentId?: string },
     options: NotifyOptions = {},
   ): Promise<SimNotified> {
     const sender = this.mustPerson(input.from);
     const to = input.to ?? this.orgs.get(sender.orgId)?.bot.id ?? this.defaultOrg.bot.id;
     const room = this.directRoom(input.from, to);
-    const message = this.createMessage(sender, room, { text: input.text, markdown: input.markdown, files: input.files });
+    const message = this.createMessage(sender, room, { text: input.text, markdown: input.markdown, files: input.files, parentId: input.parentId });
     return this.notifyMessage('created', message, sender.id, options);
   }
 
@@ -908,6 +913,19 @@ export class WebexSimulator {
       const m = this.memberships.get(req.params.id);
       if (!m || !this.isMember(m.roomId, this.caller(res).id)) return sendError(res, 404, 'Could not find a membership with provided ID.');
       res.json(m);
+    });
+    app.delete('/v1/memberships/:id', (req, res) => {
+      const caller = this.caller(res);
+      const m = this.memberships.get(req.params.id);
+      if (!m || !this.isMember(m.roomId, caller.id)) return sendError(res, 404, 'Could not find a membership with provided ID.');
+      const room = this.rooms.get(m.roomId);
+      const callerIsModerator = this.membersOf(m.roomId).some((x) => x.personId === caller.id && x.isModerator);
+      if (room?.type === 'direct') return sendError(res, 400, 'Cannot remove people from a 1:1 space.');
+      if ((room?.isLocked || m.isModerator) && !callerIsModerator && m.personId !== caller.id) {
+        return sendError(res, 403, 'Only moderators can do this in this space.');
+      }
+      this.memberships.delete(m.id);
+      res.status(204).end();
     });
     app.post('/v1/memberships', (req, res) => {
       const caller = this.caller(res);

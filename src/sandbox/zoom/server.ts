@@ -615,6 +615,7 @@ export class ZoomSimulator {
     app.get('/v2/chat/channels/:channelId/members', (req, res) => this.listMembers(req, res));
     app.post('/v2/chat/channels/:channelId/members', (req, res) => this.addMembers(req, res, 'members'));
     app.post('/v2/chat/channels/:channelId/admins', (req, res) => this.addMembers(req, res, 'admins'));
+    app.delete('/v2/chat/channels/:channelId/members/:identifier', (req, res) => this.removeMember(req, res));
   }
 
   // ---- OAuth --------------------------------------------------------------------------------
@@ -1051,6 +1052,18 @@ export class ZoomSimulator {
       page_size: pageSize,
       total_records: entries.length,
     });
+  }
+
+  /** Removes a member (by user id, email or member id): 204, or 404 when they are not in the channel. */
+  private removeMember(req: Request, res: Response): void {
+    const ctx = this.channelAccess(req, res, 'chat_channel:write', true);
+    if (!ctx) return;
+    const identifier = String(req.params.identifier);
+    const user = this.findUser(ctx.account, identifier) ?? ctx.account.users.find((u) => u.memberId === identifier);
+    if (!user || !ctx.channel.members.has(user.id)) return zerr(res, 404, 4130, `Member does not exist: ${identifier}.`);
+    if (ctx.channel.members.get(user.id) === 'owner') return zerr(res, 400, 300, 'The channel owner cannot be removed.');
+    ctx.channel.members.delete(user.id);
+    res.status(204).end();
   }
 
   private addMembers(req: Request, res: Response, kind: 'members' | 'admins'): void {

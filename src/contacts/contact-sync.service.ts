@@ -1,0 +1,331 @@
+/**
+ * Contact groups and contact syncs. Everything is keyed on stable person ids, never on email
+ * text, so renaming an email changes nothing here. A sync stores, once, the destination people
+ * its last run resolved and the source group's members at that run; a person's synced contacts
+ * are found by looking up the syncs whose destination list holds them. Storage and work therefore
+ * grow with sources + destinations, never with their product.
+ */
+import { Types, type HydratedDocument } from 'mongoose';
+import type { Platform } from '../chat-adapter.js';
+import { PLATFORM_NAMES, type Core } from '../core/core.js';
+import { ContactGroupModel, ContactSyncModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
+import type { ContactSync } from '../models/contact.model.js';
+import type { PersonDoc } from '../models/person.model.js';
+import { eventLog } from '../services/event-log.js';
+import { listChannelMembers } from '../groups/channel-members.js';
+
+/** A stored contact sync. */
+export type ContactSyncDoc = HydratedDocument<ContactSync>;
+
+/** A request that cannot be carried out; the message says why. */
+export class ContactError extends Error {
+  override name = 'ContactError';
+}
+
+/** Allowed sync names, easy to type in commands. */
+export const CONTACT_SYNC_NAME = /^[A-Za-z0-9][\w.-]{0,59}$/;
+/** Allowed contact group names. */
+const GROUP_NAME = /^[^\s,][^,]{0,59}$/;
+/** Agenda job that runs an organization's contact syncs once a day. */
+export const CONTACT_DAILY_JOB = 'contactsync.daily';
+
+/** A destination as stored: `person` = person id, `group` = `<workspace id>:<channel id>`, `ou`, `domain`. */
+export interface Destination {
+  kind: 'person' | 'group' | 'ou' | 'domain';
+  ref: string;
+}
+
+/** A contact as shown to people. */
+export interface ContactPerson {
+  _id: Types.ObjectId;
+  name: string;
+  email: string;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// ---- contact groups -------------------------------------------------------------------------
+
+/** A person's own contact groups, by name. */
+export async function ownGroups(organizationId: Types.ObjectId, ownerPersonId: Types.ObjectId) {
+  return ContactGroupModel.find({ organizationId, ownerPersonId }).sort({ name: 1 }).lean();
+}
+
+async function ownGroup(organizationId: Types.ObjectId, ownerPersonId: Types.ObjectId, name: string) {
+  const lower = name.trim().toLowerCase();
+  return (await ownGroups(organizationId, ownerPersonId)).find((g) => g.name.toLowerCase() === lower);
+}
+
+/** Synced contact groups delivered to a person, with the sync that owns each. */
+export async function syncedContactsOf(
+  organizationId: Types.ObjectId,
+  personId: Types.ObjectId,
+): Promise<Array<{ syncName: string; groupName: string; source?: ContactPerson; contacts: ContactPerson[] }>> {
+  const syncs = await ContactSyncModel.find(
+    { organizationId, resolvedPersonIds: personId },
+    { name: 1, sourcePersonId: 1, contactGroupId: 1, contactPersonIds: 1 },
+  )
+    .sort({ name: 1 })
+    .lean();
+  if (syncs.length === 0) return [];
+  const groups = new Map(
+    (await ContactGroupModel.find({ organizationId, _id: { $in: syncs.map((s) => s.contactGroupId) } }, { name: 1 }).lean()).map((g) => [String(g._id), g.name]),
+  );
+  const ids = [...new Set(syncs.flatMap((s) => [...s.contactPersonIds, s.sourcePersonId].map(String)))];
+  const people = new Map(
+    (await PersonModel.find({ organizationId, _id: { $in: ids } }, { name: 1, email: 1 }).sort({ name: 1 }).lean()).map((p) => [String(p._id), p as ContactPerson]),
+  );
+  return syncs.map((s) => ({
+    syncName: s.name,
+    groupName: groups.get(String(s.contactGroupId)) ?? 'a deleted group',
+    source: people.get(String(s.sourcePersonId)),
+    contacts: s.contactPersonIds
+      .map((id) => people.get(String(id)))
+      .filter((p): p is ContactPerson => Boolean(p))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  }));
+}
+
+async function refuseSyncedGroup(organizationId: Types.ObjectId, owner: PersonDoc, groupName: string): Promise<void> {
+  const lower = groupName.trim().toLowerCase();
+  const synced = (await syncedContactsOf(organizationId, owner._id)).filter((s) => s.groupName.toLowerCase() === lower);
+  if (synced.length > 0) {
+    throw new ContactError(
+      `"${synced[0].groupName}" is kept in sync for you by the contact sync "${synced[0].syncName}"${synced[0].source ? ` (from ${synced[0].source.name})` : ''}; synced contacts cannot be changed. Ask an admin, or keep your own contacts in a group with another name`,
+    );
+  }
+}
+
+/** Adds people to one of the owner's groups (created on first use). */
+export async function addToGroup(organizationId: Types.ObjectId, owner: PersonDoc, groupName: string, people: PersonDoc[]): Promise<{ added: string[]; already: string[] }> {
+  const name = groupName.trim();
+  if (!GROUP_NAME.test(name)) throw new ContactError('a contact group name is 1–60 characters without commas');
+  const existing = await ownGroup(organizationId, owner._id, name);
+  if (!existing) await refuseSyncedGroup(organizationId, owner, name);
+  const members = new Set((existing?.memberPersonIds ?? []).map(String));
+  const added = people.filter((p) => !members.has(String(p._id)));
+  const already = people.filter((p) => members.has(String(p._id)));
+  await ContactGroupModel.updateOne(
+    { organizationId, ownerPersonId: owner._id, name: existing?.name ?? name },
+    { $addToSet: { memberPersonIds: { $each: added.map((p) => p._id) } }, $setOnInsert: { organizationId, ownerPersonId: owner._id, name: existing?.name ?? name } },
+    { upsert: true },
+  );
+  return { added: added.map((p) => p.name), already: already.map((p) => p.name) };
+}
+
+/** Removes people from one of the owner's groups; synced contacts are refused with the owning sync named. */
+export async function removeFromGroup(organizationId: Types.ObjectId, owner: PersonDoc, groupName: string, people: PersonDoc[]): Promise<{ removed: string[] }> {
+  const group = await ownGroup(organizationId, owner._id, groupName);
+  if (!group) {
+    await refuseSyncedGroup(organizationId, owner, groupName);
+    throw new ContactError(`you have no contact group called "${groupName}"`);
+  }
+  const members = new Set(group.memberPersonIds.map(String));
+  const missing = people.filter((p) => !members.has(String(p._id)));
+  if (missing.length > 0) {
+    const synced = await syncedContactsOf(organizationId, owner._id);
+    for (const person of missing) {
+      const owning = synced.find((s) => s.contacts.some((c) => String(c._id) === String(person._id)));
+      if (owning) {
+        throw new ContactError(
+          `${person.name} is a synced contact from the contact sync "${owning.syncName}" (group "${owning.groupName}"); synced contacts cannot be removed or edited`,
+        );
+      }
+    }
+    throw new ContactError(`${missing.map((p) => p.name).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in your group "${group.name}"`);
+  }
+  await ContactGroupModel.updateOne({ organizationId, _id: group._id }, { $pullAll: { memberPersonIds: people.map((p) => p._id) } });
+  return { removed: people.map((p) => p.name) };
+}
+
+// ---- contact syncs --------------------------------------------------------------------------
+
+/** Finds a sync by name, or says which exist. */
+export async function findContactSync(organizationId: Types.ObjectId, name: string): Promise<ContactSyncDoc> {
+  // The id lists can be long; they are never needed to describe a sync.
+  const sync = await ContactSyncModel.findOne({ organizationId, name }).select('-resolvedPersonIds -contactPersonIds');
+  if (sync) return sync as ContactSyncDoc;
+  const names = (await ContactSyncModel.find({ organizationId }, { name: 1 }).sort({ name: 1 }).limit(20).lean()).map((s) => s.name);
+  throw new ContactError(`there is no contact sync called "${name}"${names.length ? `; there are: ${names.join(', ')}` : ''}`);
+}
+
+/** Creates a contact sync from a source person's group to destinations. */
+export async function createContactSync(
+  organizationId: Types.ObjectId,
+  input: { name: string; source: PersonDoc; groupName: string; destinations: Destination[]; actorPersonId?: Types.ObjectId },
+): Promise<ContactSyncDoc> {
+  if (!CONTACT_SYNC_NAME.test(input.name)) {
+    throw new ContactError('a contact sync name is 1–60 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+  }
+  if (input.destinations.length === 0) throw new ContactError('name at least one destination with to=');
+  const group = await ownGroup(organizationId, input.source._id, input.groupName);
+  if (!group) {
+    const names = (await ownGroups(organizationId, input.source._id)).map((g) => `"${g.name}"`);
+    throw new ContactError(`${input.source.name} has no contact group called "${input.groupName}"${names.length ? `; their groups: ${names.join(', ')}` : ''}`);
+  }
+  if (await ContactSyncModel.exists({ organizationId, name: input.name })) throw new ContactError(`a contact sync called "${input.name}" already exists`);
+  const unique = [...new Map(input.destinations.map((d) => [`${d.kind}:${d.ref}`, d])).values()];
+  let sync: ContactSyncDoc;
+  try {
+    sync = await ContactSyncModel.create({
+      organizationId,
+      name: input.name,
+      sourcePersonId: input.source._id,
+      contactGroupId: group._id,
+      destinations: unique,
+      createdByPersonId: input.actorPersonId,
+    });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw new ContactError(`a contact sync called "${input.name}" already exists`);
+    throw err;
+  }
+  await eventLog.record(organizationId, {
+    type: 'contactsync.create',
+    outcome: 'succeeded',
+    actorPersonId: input.actorPersonId,
+    subject: input.name,
+    message: `Contact sync ${input.name} created: ${input.source.name}'s "${group.name}" to ${unique.length} destination(s)`,
+  });
+  return sync;
+}
+
+/** Resolves destinations to person ids, afresh (joiners in, leavers out). */
+export async function resolveDestinations(core: Core, organizationId: Types.ObjectId, destinations: Destination[]): Promise<{ ids: Set<string>; problems: string[] }> {
+  const ids = new Set<string>();
+  const problems: string[] = [];
+  const personRefs = destinations.filter((d) => d.kind === 'person').map((d) => d.ref);
+  if (personRefs.length) {
+    for (const id of await PersonModel.distinct('_id', { organizationId, _id: { $in: personRefs } })) ids.add(String(id));
+  }
+  for (const d of destinations) {
+    try {
+      if (d.kind === 'ou') {
+        const exact = new RegExp(`^${escapeRegex(d.ref)}$`, 'i');
+        const found = await PersonModel.distinct('_id', { organizationId, $or: [{ buildings: exact }, { department: exact }] });
+        for (const id of found) ids.add(String(id));
+      } else if (d.kind === 'domain') {
+        const found = await PersonModel.distinct('_id', { organizationId, email: new RegExp(`@${escapeRegex(d.ref)}$`) });
+        for (const id of found) ids.add(String(id));
+      } else if (d.kind === 'group') {
+        const colon = d.ref.indexOf(':');
+        const workspace = await WorkspaceModel.findOne({ organizationId, _id: d.ref.slice(0, colon) });
+        if (!workspace) throw new Error('the workspace is no longer connected');
+        const members = await listChannelMembers(core, workspace, d.ref.slice(colon + 1));
+        const found = await PlatformAccountModel.distinct('personId', {
+          organizationId,
+          workspaceId: workspace._id,
+          externalUserId: { $in: members },
+          personId: { $exists: true },
+        });
+        for (const id of found) ids.add(String(id));
+      }
+    } catch (err) {
+      problems.push(`${d.kind}:${d.ref}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return { ids, problems };
+}
+
+/** What a run did. */
+export interface ContactRunResult {
+  destinations: number;
+  contacts: number;
+  joined: number;
+  left: number;
+  problems: string[];
+}
+
+/** Runs one contact sync: snapshot the source group, re-resolve destinations, store both once. */
+export async function runContactSync(core: Core, organizationId: Types.ObjectId, syncId: Types.ObjectId): Promise<ContactRunResult | undefined> {
+  const sync = await ContactSyncModel.findOne({ organizationId, _id: syncId }).lean();
+  if (!sync) return undefined;
+  const fail = async (error: string) => {
+    await ContactSyncModel.updateOne({ organizationId, _id: sync._id }, { $set: { 'lastRun.at': new Date(), 'lastRun.status': 'failed', 'lastRun.error': error } });
+    await eventLog.record(organizationId, { type: 'contactsync.run', outcome: 'failed', subject: sync.name, message: `Contact sync ${sync.name} failed: ${error}` });
+    throw new ContactError(error);
+  };
+  const source = await PersonModel.findOne({ organizationId, _id: sync.sourcePersonId }, { _id: 1 }).lean();
+  if (!source) return fail('its source person no longer exists');
+  const group = await ContactGroupModel.findOne({ organizationId, _id: sync.contactGroupId }).lean();
+  if (!group) return fail("its source contact group no longer exists");
+  const contacts = (await PersonModel.distinct('_id', { organizationId, _id: { $in: group.memberPersonIds } })) as Types.ObjectId[];
+  const { ids, problems } = await resolveDestinations(core, organizationId, sync.destinations as Destination[]);
+  ids.delete(String(sync.sourcePersonId));
+  const previous = new Set(sync.resolvedPersonIds.map(String));
+  let joined = 0;
+  for (const id of ids) if (!previous.has(id)) joined += 1;
+  let left = 0;
+  for (const id of previous) if (!ids.has(id)) left += 1;
+  const result: ContactRunResult = { destinations: ids.size, contacts: contacts.length, joined, left, problems };
+  await ContactSyncModel.updateOne(
+    { organizationId, _id: sync._id },
+    {
+      $set: {
+        resolvedPersonIds: [...ids].map((id) => new Types.ObjectId(id)),
+        contactPersonIds: contacts,
+        lastRun: {
+          at: new Date(),
+          destinations: ids.size,
+          contacts: contacts.length,
+          joined,
+          left,
+          status: problems.length ? 'partial' : 'succeeded',
+          ...(problems[0] ? { error: problems[0] } : {}),
+        },
+      },
+    },
+  );
+  await eventLog.record(organizationId, {
+    type: 'contactsync.run',
+    outcome: problems.length && ids.size === 0 ? 'failed' : 'succeeded',
+    subject: sync.name,
+    message: `Contact sync ${sync.name}: ${contacts.length} contacts to ${ids.size} people (${joined} joined, ${left} left)${problems.length ? `; ${problems.length} destination(s) could not be resolved` : ''}`,
+    data: { destinations: ids.size, contacts: contacts.length, joined, left, problems: problems.slice(0, 10) },
+  });
+  return result;
+}
+
+/** Deletes a sync: its destinations stop seeing its contacts at once. */
+export async function deleteContactSync(sync: ContactSyncDoc, actorPersonId?: Types.ObjectId): Promise<void> {
+  await ContactSyncModel.deleteOne({ organizationId: sync.organizationId, _id: sync._id });
+  await eventLog.record(sync.organizationId, {
+    type: 'contactsync.delete',
+    outcome: 'succeeded',
+    actorPersonId,
+    subject: sync.name,
+    message: `Contact sync ${sync.name} deleted; its contacts were withdrawn from its destinations`,
+  });
+}
+
+/**
+ * Registers (idempotently) the organization's daily run in Agenda at `hour` UTC — one job per
+ * organization, keyed on its id.
+ */
+export async function ensureDailySchedule(core: Core, organizationId: Types.ObjectId, hour: number): Promise<void> {
+  await core.agenda
+    .create(CONTACT_DAILY_JOB, { organizationId: String(organizationId) })
+    .unique({ 'data.organizationId': String(organizationId) })
+    .repeatEvery(`0 ${hour} * * *`, { timezone: 'UTC' })
+    .save();
+}
+
+/** How a stored destination reads: a person's current name and email, a channel, an OU, a domain. */
+export async function describeDestinations(organizationId: Types.ObjectId, destinations: Destination[]): Promise<string[]> {
+  const personIds = destinations.filter((d) => d.kind === 'person').map((d) => d.ref);
+  const people = new Map((await PersonModel.find({ organizationId, _id: { $in: personIds } }, { name: 1, email: 1 }).lean()).map((p) => [String(p._id), p]));
+  const workspaces = new Map((await WorkspaceModel.find({ organizationId }, { name: 1, platform: 1 }).lean()).map((w) => [String(w._id), w]));
+  return destinations.map((d) => {
+    if (d.kind === 'person') {
+      const p = people.get(d.ref);
+      return p ? `${p.name} (${p.email})` : 'a person no longer known';
+    }
+    if (d.kind === 'group') {
+      const colon = d.ref.indexOf(':');
+      const ws = workspaces.get(d.ref.slice(0, colon));
+      return `group ${ws ? `${ws.name} (${PLATFORM_NAMES[ws.platform as Platform]})` : 'on a disconnected workspace'} ${d.ref.slice(colon + 1)}`;
+    }
+    return d.kind === 'ou' ? `org unit ${d.ref}` : `domain ${d.ref}`;
+  });
+}

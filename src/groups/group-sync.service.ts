@@ -1,0 +1,508 @@
+/**
+ * Group syncs: rules that keep a channel/space/team filled with the right people. One planner
+ * decides, for any set of syncs and people, who must be added and who cannot be (no account on the
+ * target workspace); one applier calls the platforms and records the outcome per person, so a
+ * full run, the few-seconds reaction to new or changed people and the periodic catch-up share the
+ * same path. What a sync added is recorded (`added`), never confused with people who were already
+ * there (`already_member`), so `undo` removes exactly its own additions.
+ */
+import { bulkWriteChunked } from '../db/bulk.js';
+import Bottleneck from 'bottleneck';
+import { Types, type HydratedDocument } from 'mongoose';
+import type { Platform } from '../chat-adapter.js';
+import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
+import { GroupSyncMemberModel, GroupSyncModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
+import type { GroupSync } from '../models/group-sync.model.js';
+import type { WorkspaceDoc } from '../models/workspace.model.js';
+import { eventLog } from '../services/event-log.js';
+import { removeChannelMember } from './channel-members.js';
+import { compileRule, effectiveRole, memberTypeFilter, type GroupRule } from './rules.js';
+
+/** A stored group sync. */
+export type GroupSyncDoc = HydratedDocument<GroupSync>;
+
+/** A request that cannot be carried out; the message says why, in words for the admin. */
+export class GroupSyncError extends Error {
+  override name = 'GroupSyncError';
+}
+
+/** Allowed sync names: short, no spaces, so they are easy to type in commands. */
+export const GROUP_SYNC_NAME = /^[A-Za-z0-9][\w.-]{0,59}$/;
+
+/** Platform calls in flight per workspace during a run. */
+const ADD_CONCURRENCY = 4;
+/** How far back the periodic catch-up looks beyond its watermark (clock skew between instances). */
+const CATCH_UP_MARGIN_MS = 60_000;
+const CATCH_UP_CHUNK = 1000;
+
+/** What one run did for one sync. */
+export interface GroupRunResult {
+  added: number;
+  alreadyMembers: number;
+  failed: number;
+  /** Of `failed`: people with no (active) account on the target workspace. */
+  noAccount: number;
+  /** A few failure reasons, for the requester. */
+  errors: string[];
+}
+
+/** A sync as the planner needs it. */
+export interface PlannableSync {
+  _id: Types.ObjectId;
+  workspaceId: Types.ObjectId;
+  channelId: string;
+  rule: Pick<GroupRule, 'type' | 'buildings' | 'members' | 'role'>;
+}
+
+/** A person as the planner needs them. */
+export interface PlannablePerson {
+  _id: Types.ObjectId;
+  name: string;
+  buildings?: string[] | null;
+  memberType?: string | null;
+}
+
+/** A platform account as the planner needs it. */
+export interface PlannableAccount {
+  _id: Types.ObjectId;
+  personId?: Types.ObjectId | null;
+  workspaceId: Types.ObjectId;
+  externalUserId: string;
+  deactivated?: boolean | null;
+}
+
+/** The work a set of syncs needs for a set of people. */
+export interface GroupPlan {
+  adds: Array<{ sync: PlannableSync; person: PlannablePerson; account: PlannableAccount }>;
+  noAccount: Array<{ sync: PlannableSync; person: PlannablePerson; deactivated: boolean }>;
+  /** Failure records of people who no longer match: forgotten rather than retried. */
+  stale: Array<{ sync: PlannableSync; personId: Types.ObjectId }>;
+}
+
+const key = (syncId: unknown, personId: unknown) => `${String(syncId)}:${String(personId)}`;
+
+/**
+ * Plans syncs × people in memory: O(syncs × people) rule checks and no database access.
+ * `done` holds `syncId:personId` keys already added or found there; `failed` those that failed.
+ */
+export function planGroupSyncs(
+  syncs: PlannableSync[],
+  people: PlannablePerson[],
+  accounts: PlannableAccount[],
+  done: Set<string>,
+  failed: Set<string>,
+): GroupPlan {
+  const plan: GroupPlan = { adds: [], noAccount: [], stale: [] };
+  const accountByWorkspacePerson = new Map<string, PlannableAccount>();
+  for (const a of accounts) {
+    if (!a.personId) continue;
+    const k = key(a.workspaceId, a.personId);
+    const existing = accountByWorkspacePerson.get(k);
+    if (!existing || (existing.deactivated && !a.deactivated)) accountByWorkspacePerson.set(k, a);
+  }
+  for (const sync of syncs) {
+    const rule = compileRule(sync.rule);
+    for (const person of people) {
+      const k = key(sync._id, person._id);
+      if (!rule.matches(person)) {
+        if (failed.has(k)) plan.stale.push({ sync, personId: person._id });
+        continue;
+      }
+      if (done.has(k)) continue;
+      const account = accountByWorkspacePerson.get(key(sync.workspaceId, person._id));
+      if (!account || account.deactivated) plan.noAccount.push({ sync, person, deactivated: Boolean(account) });
+      else plan.adds.push({ sync, person, account });
+    }
+  }
+  return plan;
+}
+
+function emptyResult(): GroupRunResult {
+  return { added: 0, alreadyMembers: 0, failed: 0, noAccount: 0, errors: [] };
+}
+
+function workspaceLabel(ws: Pick<WorkspaceDoc, 'name' | 'platform'>): string {
+  return `${ws.name} (${PLATFORM_NAMES[ws.platform as Platform]})`;
+}
+
+function isDuplicateKeyOnly(err: unknown): boolean {
+  const e = err as { code?: number; writeErrors?: Array<{ code?: number; err?: { code?: number } }> };
+  if (e?.code === 11000) return true;
+  const errors = e?.writeErrors;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((w) => (w.code ?? w.err?.code) === 11000);
+}
+
+/**
+ * Carries out a plan: platform calls (a few at a time per workspace) and one bulk write of
+ * outcomes. A record that says `added` is never downgraded by a concurrent run that then finds
+ * the person already there.
+ */
+export async function applyGroupPlan(core: Core, organizationId: Types.ObjectId, plan: GroupPlan): Promise<Map<string, GroupRunResult>> {
+  const results = new Map<string, GroupRunResult>();
+  const resultFor = (syncId: Types.ObjectId) => {
+    const k = String(syncId);
+    if (!results.has(k)) results.set(k, emptyResult());
+    return results.get(k)!;
+  };
+  const workspaceIds = [...new Set([...plan.adds, ...plan.noAccount].map((x) => String(x.sync.workspaceId)))];
+  const workspaces = new Map(
+    (await WorkspaceModel.find({ organizationId, _id: { $in: workspaceIds } })).map((w) => [String(w._id), w] as const),
+  );
+  const ops: Parameters<typeof GroupSyncMemberModel.bulkWrite>[0] = [];
+  const now = new Date();
+  const recordFailure = (sync: PlannableSync, personId: Types.ObjectId, error: string, accountId?: Types.ObjectId) => {
+    ops.push({
+      updateOne: {
+        filter: { organizationId, groupSyncId: sync._id, personId, status: { $nin: ['added', 'already_member'] } },
+        update: {
+          $set: { status: 'failed', error, role: sync.rule.role, ...(accountId ? { accountId } : {}) },
+          $inc: { attempts: 1 },
+          $setOnInsert: { organizationId, groupSyncId: sync._id, personId },
+        },
+        upsert: true,
+      },
+    });
+  };
+
+  for (const { sync, person, deactivated } of plan.noAccount) {
+    const ws = workspaces.get(String(sync.workspaceId));
+    const where = ws ? workspaceLabel(ws) : 'the target workspace';
+    const reason = deactivated ? `account deactivated on ${where}` : `no account on ${where}`;
+    const result = resultFor(sync._id);
+    result.failed += 1;
+    result.noAccount += 1;
+    if (result.errors.length < 5) result.errors.push(`${person.name}: ${reason}`);
+    recordFailure(sync, person._id, reason);
+  }
+  for (const { sync, personId } of plan.stale) {
+    ops.push({ deleteOne: { filter: { organizationId, groupSyncId: sync._id, personId, status: 'failed' } } });
+  }
+
+  const limiters = new Map<string, Bottleneck>();
+  await Promise.all(
+    plan.adds.map(({ sync, person, account }) => {
+      const wsKey = String(sync.workspaceId);
+      if (!limiters.has(wsKey)) limiters.set(wsKey, new Bottleneck({ maxConcurrent: ADD_CONCURRENCY }));
+      return limiters.get(wsKey)!.schedule(async () => {
+        const result = resultFor(sync._id);
+        const ws = workspaces.get(wsKey);
+        try {
+          if (!ws) throw new Error('the target workspace is no longer connected');
+          const platform = ws.platform as Platform;
+          const role = effectiveRole(platform, sync.rule.role);
+          const outcome = await adapterFor(core, platform).addMember(workspaceRef(core, ws), sync.channelId, account.externalUserId, role);
+          const base = { organizationId, groupSyncId: sync._id, personId: person._id };
+          if (outcome === 'added') {
+            result.added += 1;
+            ops.push({
+              updateOne: {
+                filter: base,
+                update: { $set: { status: 'added', role, accountId: account._id, addedAt: now }, $unset: { error: 1, removedAt: 1 } },
+                upsert: true,
+              },
+            });
+          } else {
+            result.alreadyMembers += 1;
+            ops.push({
+              updateOne: {
+                filter: { ...base, status: { $ne: 'added' } },
+                update: { $set: { status: 'already_member', role, accountId: account._id }, $unset: { error: 1 }, $setOnInsert: base },
+                upsert: true,
+              },
+            });
+          }
+        } catch (err) {
+          const reason = err instanceof Error ? err.message : String(err);
+          result.failed += 1;
+          if (result.errors.length < 5) result.errors.push(`${person.name}: ${reason}`);
+          recordFailure(sync, person._id, reason, account._id);
+        }
+      });
+    }),
+  );
+
+  if (ops.length > 0) {
+    try {
+      await bulkWriteChunked(GroupSyncMemberModel, ops);
+    } catch (err) {
+      if (!isDuplicateKeyOnly(err)) throw err;
+    }
+  }
+  return results;
+}
+
+/** Finds a sync by name, or says which ones exist. */
+export async function findGroupSync(organizationId: Types.ObjectId, name: string): Promise<GroupSyncDoc> {
+  const sync = await GroupSyncModel.findOne({ organizationId, name });
+  if (sync) return sync;
+  const names = (await GroupSyncModel.find({ organizationId }, { name: 1 }).sort({ name: 1 }).limit(20).lean()).map((s) => s.name);
+  throw new GroupSyncError(`there is no group sync called "${name}"${names.length ? `; there are: ${names.join(', ')}` : ''}`);
+}
+
+/** Creates a sync (enabled). The caller queues its first run. */
+export async function createGroupSync(
+  organizationId: Types.ObjectId,
+  input: { name: string; workspace: WorkspaceDoc; channelId: string; rule: GroupRule; actorPersonId?: Types.ObjectId },
+): Promise<GroupSyncDoc> {
+  if (!GROUP_SYNC_NAME.test(input.name)) {
+    throw new GroupSyncError('a group sync name is 1–60 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+  }
+  if (input.rule.type === 'buildings' && input.rule.buildings.length === 0) throw new GroupSyncError('type=buildings needs buildings=A,B');
+  if (input.rule.type === 'organization' && input.rule.buildings.length > 0) {
+    throw new GroupSyncError('buildings= only applies to type=buildings');
+  }
+  if (!input.channelId.trim()) throw new GroupSyncError('name the channel after the workspace, e.g. channel=slack:C0123456');
+  if (await GroupSyncModel.exists({ organizationId, name: input.name })) {
+    throw new GroupSyncError(`a group sync called "${input.name}" already exists`);
+  }
+  let sync: GroupSyncDoc;
+  try {
+    sync = await GroupSyncModel.create({
+      organizationId,
+      name: input.name,
+      workspaceId: input.workspace._id,
+      channelId: input.channelId.trim(),
+      rule: input.rule,
+      enabled: true,
+      createdByPersonId: input.actorPersonId,
+    });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw new GroupSyncError(`a group sync called "${input.name}" already exists`);
+    throw err;
+  }
+  await eventLog.record(organizationId, {
+    type: 'group.create',
+    outcome: 'succeeded',
+    actorPersonId: input.actorPersonId,
+    subject: input.name,
+    message: `Group sync ${input.name} created for ${workspaceLabel(input.workspace)} ${sync.channelId}`,
+  });
+  return sync;
+}
+
+/** Turns a sync on or off; off removes nobody. */
+export async function setGroupSyncEnabled(sync: GroupSyncDoc, enabled: boolean, actorPersonId?: Types.ObjectId): Promise<void> {
+  await GroupSyncModel.updateOne({ organizationId: sync.organizationId, _id: sync._id }, { $set: { enabled } });
+  await eventLog.record(sync.organizationId, {
+    type: 'group.toggle',
+    outcome: 'info',
+    actorPersonId,
+    subject: sync.name,
+    message: `Group sync ${sync.name} turned ${enabled ? 'on' : 'off'}${enabled ? '' : '; nobody was removed'}`,
+  });
+}
+
+async function recordRun(
+  organizationId: Types.ObjectId,
+  sync: { _id: Types.ObjectId; name: string },
+  result: GroupRunResult,
+  extra: { caughtUpAt?: Date; trigger: string },
+): Promise<void> {
+  const status = result.failed === 0 ? 'succeeded' : result.added + result.alreadyMembers > 0 ? 'partial' : 'failed';
+  await GroupSyncModel.updateOne(
+    { organizationId, _id: sync._id },
+    {
+      $set: {
+        lastRun: {
+          at: new Date(),
+          added: result.added,
+          alreadyMembers: result.alreadyMembers,
+          failed: result.failed,
+          status,
+          ...(result.errors[0] ? { error: result.errors[0] } : {}),
+        },
+        ...(extra.caughtUpAt ? { caughtUpAt: extra.caughtUpAt } : {}),
+      },
+    },
+  );
+  await eventLog.record(organizationId, {
+    type: 'group.run',
+    outcome: status === 'failed' ? 'failed' : 'succeeded',
+    subject: sync.name,
+    message: `Group sync ${sync.name} (${extra.trigger}): ${result.added} added, ${result.alreadyMembers} already there, ${result.failed} not added`,
+    data: { ...result },
+  });
+}
+
+async function doneAndFailed(filter: Record<string, unknown>): Promise<{ done: Set<string>; failed: Set<string> }> {
+  const records = await GroupSyncMemberModel.find(filter, { groupSyncId: 1, personId: 1, status: 1 }).lean();
+  const done = new Set<string>();
+  const failed = new Set<string>();
+  for (const r of records) {
+    if (r.status === 'added' || r.status === 'already_member') done.add(key(r.groupSyncId, r.personId));
+    else if (r.status === 'failed') failed.add(key(r.groupSyncId, r.personId));
+  }
+  return { done, failed };
+}
+
+/** Runs one sync over everyone in the organization; undefined when it is gone or off. */
+export async function runGroupSync(core: Core, organizationId: Types.ObjectId, syncId: Types.ObjectId): Promise<GroupRunResult | undefined> {
+  const sync = await GroupSyncModel.findOne({ organizationId, _id: syncId }).lean();
+  if (!sync || !sync.enabled) return undefined;
+  const runStart = new Date();
+  const plan = await planFullRun(organizationId, [sync]);
+  const result = (await applyGroupPlan(core, organizationId, plan)).get(String(sync._id)) ?? emptyResult();
+  await recordRun(organizationId, sync, result, { caughtUpAt: runStart, trigger: 'full run' });
+  return result;
+}
+
+/** Plans what `syncs` need for just these people: three indexed reads and the in-memory planner. */
+export async function planForPeople(organizationId: Types.ObjectId, personIds: Types.ObjectId[], syncs: PlannableSync[]): Promise<GroupPlan> {
+  const workspaceIds = [...new Set(syncs.map((s) => String(s.workspaceId)))];
+  const [people, accounts, records] = await Promise.all([
+    PersonModel.find({ organizationId, _id: { $in: personIds } }, { name: 1, buildings: 1, memberType: 1 }).lean(),
+    PlatformAccountModel.find(
+      { organizationId, personId: { $in: personIds }, workspaceId: { $in: workspaceIds } },
+      { personId: 1, workspaceId: 1, externalUserId: 1, deactivated: 1 },
+    ).lean(),
+    doneAndFailed({ organizationId, personId: { $in: personIds }, groupSyncId: { $in: syncs.map((s) => s._id) } }),
+  ]);
+  return planGroupSyncs(syncs, people, accounts, records.done, records.failed);
+}
+
+/**
+ * Plans a full run of syncs over everyone in the organization, reading people and accounts once
+ * however many syncs there are.
+ */
+export async function planFullRun(organizationId: Types.ObjectId, syncs: PlannableSync[]): Promise<GroupPlan> {
+  const allTypes = syncs.some((s) => s.rule.members === 'all') || new Set(syncs.map((s) => s.rule.members)).size > 1;
+  const workspaceIds = [...new Set(syncs.map((s) => String(s.workspaceId)))];
+  const [people, accounts, records] = await Promise.all([
+    PersonModel.find({ organizationId, ...(allTypes || syncs.length === 0 ? {} : memberTypeFilter(syncs[0].rule)) }, { name: 1, buildings: 1, memberType: 1 }).lean(),
+    PlatformAccountModel.find(
+      { organizationId, workspaceId: { $in: workspaceIds }, personId: { $exists: true } },
+      { personId: 1, workspaceId: 1, externalUserId: 1, deactivated: 1 },
+    ).lean(),
+    doneAndFailed({ organizationId, groupSyncId: { $in: syncs.map((s) => s._id) } }),
+  ]);
+  return planGroupSyncs(syncs, people, accounts, records.done, records.failed);
+}
+
+/**
+ * Adds the given people to every matching enabled sync (or to `syncs`): the few-seconds path
+ * after an import or an attribute change, and the periodic catch-up.
+ */
+export async function syncPeopleIntoGroups(
+  core: Core,
+  organizationId: Types.ObjectId,
+  personIds: Types.ObjectId[],
+  syncs?: PlannableSync[] & Array<{ name: string }>,
+): Promise<Map<string, GroupRunResult>> {
+  const active = syncs ?? (await GroupSyncModel.find({ organizationId, enabled: true }).lean());
+  if (active.length === 0 || personIds.length === 0) return new Map();
+  const plan = await planForPeople(organizationId, personIds, active);
+  const results = await applyGroupPlan(core, organizationId, plan);
+  for (const sync of active) {
+    const result = results.get(String(sync._id));
+    if (result && (result.added > 0 || result.alreadyMembers > 0 || result.failed > 0)) {
+      await recordRun(organizationId, sync, result, { trigger: `${personIds.length} new or changed people` });
+    }
+  }
+  return results;
+}
+
+/**
+ * The periodic safety net: syncs never run get a full run; the others look only at people and
+ * accounts changed since their watermark, plus earlier failures (which are retried).
+ */
+export async function catchUpGroupSyncs(core: Core, organizationId: Types.ObjectId): Promise<void> {
+  const syncs = await GroupSyncModel.find({ organizationId, enabled: true }).lean();
+  const fresh = syncs.filter((s) => !s.caughtUpAt);
+  for (const sync of fresh) await runGroupSync(core, organizationId, sync._id);
+  const rest = syncs.filter((s) => s.caughtUpAt);
+  if (rest.length === 0) return;
+  const runStart = new Date();
+  const since = new Date(Math.min(...rest.map((s) => s.caughtUpAt!.getTime())) - CATCH_UP_MARGIN_MS);
+  const [changedPeople, changedAccounts, failed] = await Promise.all([
+    PersonModel.distinct('_id', { organizationId, updatedAt: { $gte: since } }),
+    PlatformAccountModel.distinct('personId', { organizationId, updatedAt: { $gte: since }, personId: { $exists: true } }),
+    GroupSyncMemberModel.distinct('personId', { organizationId, groupSyncId: { $in: rest.map((s) => s._id) }, status: 'failed' }),
+  ]);
+  const ids = [...new Set([...changedPeople, ...changedAccounts, ...failed].map(String))].map((id) => new Types.ObjectId(id));
+  for (let i = 0; i < ids.length; i += CATCH_UP_CHUNK) {
+    await syncPeopleIntoGroups(core, organizationId, ids.slice(i, i + CATCH_UP_CHUNK), rest);
+  }
+  await GroupSyncModel.updateMany({ organizationId, _id: { $in: rest.map((s) => s._id) } }, { $set: { caughtUpAt: runStart } });
+}
+
+/** What `undo` did. */
+export interface UndoResult {
+  removed: number;
+  alreadyGone: number;
+  errors: string[];
+}
+
+/**
+ * Turns the sync off, then removes exactly the people it added (records `added`), never those
+ * who were already there or were added by hand. Failures stay `added` so undo can be repeated.
+ */
+export async function undoGroupSync(core: Core, organizationId: Types.ObjectId, syncId: Types.ObjectId, actorPersonId?: Types.ObjectId): Promise<UndoResult | undefined> {
+  const sync = await GroupSyncModel.findOne({ organizationId, _id: syncId });
+  if (!sync) return undefined;
+  await GroupSyncModel.updateOne({ organizationId, _id: sync._id }, { $set: { enabled: false } });
+  const workspace = await WorkspaceModel.findOne({ organizationId, _id: sync.workspaceId });
+  const records = await GroupSyncMemberModel.find({ organizationId, groupSyncId: sync._id, status: 'added' }).lean();
+  const accounts = await PlatformAccountModel.find(
+    { organizationId, workspaceId: sync.workspaceId, personId: { $in: records.map((r) => r.personId) } },
+    { personId: 1, externalUserId: 1 },
+  ).lean();
+  const accountById = new Map(accounts.map((a) => [String(a._id), a]));
+  const accountByPerson = new Map(accounts.map((a) => [String(a.personId), a]));
+  const result: UndoResult = { removed: 0, alreadyGone: 0, errors: [] };
+  const limiter = new Bottleneck({ maxConcurrent: ADD_CONCURRENCY });
+  const done: Types.ObjectId[] = [];
+  await Promise.all(
+    records.map((r) =>
+      limiter.schedule(async () => {
+        const account = (r.accountId && accountById.get(String(r.accountId))) || accountByPerson.get(String(r.personId));
+        try {
+          if (!workspace) throw new Error('the target workspace is no longer connected');
+          if (!account) throw new Error('their account is no longer known');
+          const outcome = await removeChannelMember(core, workspace, sync.channelId, account.externalUserId);
+          if (outcome === 'removed') result.removed += 1;
+          else result.alreadyGone += 1;
+          done.push(r._id);
+        } catch (err) {
+          if (result.errors.length < 5) result.errors.push(err instanceof Error ? err.message : String(err));
+        }
+      }),
+    ),
+  );
+  if (done.length) {
+    await GroupSyncMemberModel.updateMany(
+      { organizationId, _id: { $in: done }, status: 'added' },
+      { $set: { status: 'removed', removedAt: new Date() } },
+    );
+  }
+  const failed = records.length - done.length;
+  await eventLog.record(organizationId, {
+    type: 'group.undo',
+    outcome: failed ? 'failed' : 'succeeded',
+    actorPersonId,
+    subject: sync.name,
+    message: `Group sync ${sync.name} undone: ${result.removed} removed, ${result.alreadyGone} had already left, ${failed} could not be removed; the sync is off`,
+    data: { ...result },
+  });
+  return result;
+}
+
+/** Deletes a sync and its records; nobody is removed from the channel. */
+export async function deleteGroupSync(sync: GroupSyncDoc, actorPersonId?: Types.ObjectId): Promise<void> {
+  const organizationId = sync.organizationId;
+  await GroupSyncMemberModel.deleteMany({ organizationId, groupSyncId: sync._id });
+  await GroupSyncModel.deleteOne({ organizationId, _id: sync._id });
+  await eventLog.record(organizationId, {
+    type: 'group.delete',
+    outcome: 'succeeded',
+    actorPersonId,
+    subject: sync.name,
+    message: `Group sync ${sync.name} deleted; nobody was removed from the channel`,
+  });
+}
+
+/** Counts of a sync's records by status. */
+export async function groupSyncCounts(organizationId: Types.ObjectId, syncId: Types.ObjectId): Promise<Record<'added' | 'already_member' | 'failed' | 'removed', number>> {
+  const statuses = ['added', 'already_member', 'failed', 'removed'] as const;
+  const counts = await Promise.all(statuses.map((status) => GroupSyncMemberModel.countDocuments({ organizationId, groupSyncId: syncId, status })));
+  return Object.fromEntries(statuses.map((s, i) => [s, counts[i]])) as Record<(typeof statuses)[number], number>;
+}

@@ -1,0 +1,59 @@
+/**
+ * Who is on each side of a relayed message: a person, their account on a workspace, and how the
+ * relay may post for them there (their own authorized token, or the bot showing their name).
+ */
+import type { Types } from 'mongoose';
+import type { Platform, SendAs } from '../chat-adapter.js';
+import type { Core } from '../core/core.js';
+import { PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
+import type { PersonDoc } from '../models/person.model.js';
+import type { PlatformAccountDoc } from '../models/platform-account.model.js';
+import type { WorkspaceDoc } from '../models/workspace.model.js';
+
+/** A sealed user grant as the sync flow stores it. */
+export interface SealedGrant {
+  accessToken: string;
+  refreshToken?: string;
+  scopes?: string[];
+}
+
+/** Finds the workspace an inbound event came from (across organizations, by platform id). */
+export async function workspaceOf(platform: Platform, externalId: string): Promise<WorkspaceDoc | null> {
+  return WorkspaceModel.findOne({ platform, externalId }).setOptions({ crossOrganization: true });
+}
+
+/** The account and person behind a platform user id on a workspace, if imported. */
+export async function partyOn(
+  workspace: Pick<WorkspaceDoc, '_id' | 'organizationId'>,
+  externalUserId: string,
+): Promise<{ account: PlatformAccountDoc; person: PersonDoc } | undefined> {
+  const organizationId = workspace.organizationId;
+  const account = await PlatformAccountModel.findOne({ organizationId, workspaceId: workspace._id, externalUserId });
+  if (!account?.personId) return undefined;
+  const person = await PersonModel.findOne({ organizationId, _id: account.personId });
+  return person ? { account, person } : undefined;
+}
+
+/** A person's active account on a workspace. */
+export async function accountOn(
+  organizationId: Types.ObjectId,
+  personId: Types.ObjectId,
+  workspaceId: Types.ObjectId,
+): Promise<PlatformAccountDoc | null> {
+  return PlatformAccountModel.findOne({ organizationId, personId, workspaceId, deactivated: false });
+}
+
+/** The person's usable grant on an account: present and not marked failed. */
+export function usableGrant(core: Core, account: PlatformAccountDoc | null | undefined): SealedGrant | undefined {
+  if (!account?.userToken || account.secondary?.status === 'failed') return undefined;
+  try {
+    return core.cipher.decryptJson<SealedGrant>(account.userToken);
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the bot shows a person it stands in for. */
+export function botAs(person: Pick<PersonDoc, 'name'>, account: Pick<PlatformAccountDoc, 'avatarUrl'> | undefined, home: Platform): SendAs {
+  return { kind: 'bot', displayName: person.name, ...(account?.avatarUrl ? { avatarUrl: account.avatarUrl } : {}), fromPlatform: home };
+}

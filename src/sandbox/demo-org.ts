@@ -1,0 +1,97 @@
+/**
+ * The demo organization the sandbox shows a newcomer: a few dozen people spread over the four
+ * simulated platforms, some on two of them (same email), with buildings and staff/student set,
+ * so prompts, the Sync now flow, DMs and group syncs have something real to work on.
+ */
+import type { Platform } from '../chat-adapter.js';
+import type { Simulators } from './index.js';
+
+/** One demo person. */
+export interface DemoPerson {
+  name: string;
+  email: string;
+  platforms: Platform[];
+  building: string;
+  department: string;
+  memberType: 'staff' | 'student';
+}
+
+const BUILDINGS = ['North Campus', 'South Campus', 'Science Lab'];
+const DEPARTMENTS = ['Engineering', 'Research', 'Admissions', 'Facilities', 'Library', 'Student Union'];
+
+const NAMES: Array<[string, Platform[]]> = [
+  ['Ada Lovelace', ['slack', 'teams']],
+  ['Alan Turing', ['slack']],
+  ['Katherine Johnson', ['slack']],
+  ['Edsger Dijkstra', ['slack', 'zoom']],
+  ['Barbara Liskov', ['slack']],
+  ['Donald Knuth', ['slack']],
+  ['Frances Allen', ['slack', 'teams']],
+  ['John McCarthy', ['slack']],
+  ['Radia Perlman', ['slack', 'webex']],
+  ['Ken Thompson', ['slack']],
+  ['Margaret Hamilton', ['teams']],
+  ['Tim Berners-Lee', ['teams']],
+  ['Hedy Lamarr', ['teams']],
+  ['Claude Shannon', ['teams', 'webex']],
+  ['Annie Easley', ['teams']],
+  ['Dennis Ritchie', ['teams']],
+  ['Sophie Wilson', ['teams']],
+  ['Niklaus Wirth', ['webex']],
+  ['Shafi Goldwasser', ['webex']],
+  ['Leslie Lamport', ['webex']],
+  ['Evelyn Berezin', ['webex', 'zoom']],
+  ['Vint Cerf', ['webex']],
+  ['Mary Kenneth Keller', ['zoom']],
+  ['Guido van Rossum', ['zoom']],
+  ['Jean Bartik', ['zoom']],
+  ['Bjarne Stroustrup', ['zoom']],
+  ['Adele Goldberg', ['zoom']],
+  ['Whitfield Diffie', ['slack']],
+  ['Lynn Conway', ['teams']],
+  ['Joan Clarke', ['zoom', 'slack']],
+];
+
+/** Everyone in the demo organization, deterministic. */
+export const DEMO_PEOPLE: DemoPerson[] = NAMES.map(([name, platforms], i) => ({
+  name,
+  email: `${name.toLowerCase().replace(/[^a-z ]/g, '').replace(/ +/g, '.')}@northwind.example`,
+  platforms,
+  building: BUILDINGS[i % BUILDINGS.length],
+  department: DEPARTMENTS[i % DEPARTMENTS.length],
+  memberType: i % 4 === 3 ? 'student' : 'staff',
+}));
+
+/** Adds the demo people to the simulators' first workspace on each platform. */
+export function seedDemoOrganization(sims: Simulators): void {
+  const slackTeam = sims.slack ? [...sims.slack.state.workspaces.values()][0] : undefined;
+  const teamsTenant = sims.teams ? [...sims.teams.tenants.values()][0] : undefined;
+  const zoomAccount = sims.zoom ? [...sims.zoom.accounts.values()][0] : undefined;
+  for (const p of DEMO_PEOPLE) {
+    const [first, ...rest] = p.name.split(' ');
+    if (p.platforms.includes('slack') && sims.slack && slackTeam) {
+      sims.slack.state.addUser(slackTeam.id, {
+        name: p.email.split('@')[0],
+        realName: p.name,
+        email: p.email,
+        fields: { 'Office location': p.building, Department: p.department },
+      });
+    }
+    if (p.platforms.includes('teams') && sims.teams && teamsTenant) {
+      sims.teams.addUser(teamsTenant.id, { displayName: p.name, mail: p.email, officeLocation: p.building, department: p.department });
+    }
+    if (p.platforms.includes('webex') && sims.webex) {
+      sims.webex.addPerson({ email: p.email, displayName: p.name, department: p.department, buildings: [p.building] });
+    }
+    if (p.platforms.includes('zoom') && sims.zoom && zoomAccount) {
+      sims.zoom.addUser(zoomAccount.accountId, {
+        email: p.email,
+        firstName: first,
+        lastName: rest.join(' '),
+        displayName: p.name,
+        location: p.building,
+        dept: p.department,
+      });
+    }
+  }
+}
