@@ -83,13 +83,15 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
 }
 
 /** Sends `/crosstalk <text>` as a Slack slash command and returns the reply text. */
-export async function slackCommand(s: SandboxService, email: string, text: string): Promise<{ text: string; blocks: unknown[] }> {
+export async function slackCommand(s: SandboxService, email: string, commandText: string): Promise<{ text: string; blocks: unknown[] }> {
   const slack = s.sandbox.simulators.slack!;
   const teamId = (await workspaceOf(s, 'slack')).externalId;
-  const delivery = await slack.sendSlashCommand(s.url, { teamId, userId: await userIdOn(s, email, 'slack'), text });
+  const delivery = await slack.sendSlashCommand(s.url, { teamId, userId: await userIdOn(s, email, "slack"), text: commandText });
   if (delivery.status !== 200) throw new Error(`slash command answered ${delivery.status}: ${delivery.text}`);
   const body = JSON.parse(delivery.text) as { text: string; blocks?: unknown[] };
-  return { text: body.text, blocks: body.blocks ?? [] };
+  // What the person reads: Slack shows &lt; &gt; &amp; as the characters.
+  const text = body.text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return { text, blocks: body.blocks ?? [] };
 }
 
 /** Makes a person an admin directly (as `admin add` would). */
