@@ -9,7 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchModule, BenchResult } from './bench/types.js';
 
-const MODULES: Record<string, () => Promise<BenchModule>> = {};
+const MODULES: Record<string, () => Promise<BenchModule>> = {
+  people: () => import('./bench/people.bench.js').then((m) => m.default),
+  groups: () => import('./bench/groups.bench.js').then((m) => m.default),
+  contacts: () => import('./bench/contacts.bench.js').then((m) => m.default),
+};
 
 const root = path.resolve(import.meta.dirname, '..');
 const jsonPath = path.join(root, 'docs', 'benchmarks.json');
