@@ -6,28 +6,15 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSlackAdapter } from '../../adapters/slack/index.js';
-import { createTeamsAdapter } from '../../adapters/teams/index.js';
-import { createWebexAdapter } from '../../adapters/webex/index.js';
-import { createZoomAdapter } from '../../adapters/zoom/index.js';
 import { loadConfig } from '../../src/config.js';
 import { freePort } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/log.js';
-import type { OutboundPolicyOptions } from '../../src/outbound.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { startService, type AdapterFactory, type Service } from '../../src/service.js';
+import { startService, type Service } from '../../src/service.js';
 import { freshDatabaseUri } from './db.js';
+import { testAdapterFactories } from './test-adapters.js';
 
-/** Fast retry settings for tests: a 429 with Retry-After: 1 resolves in about a second. */
-export const FAST_POLICY: OutboundPolicyOptions = { timeoutMs: 3000, retries: 3, minBackoffMs: 20, maxBackoffMs: 200 };
-
-/** The four adapters with test-sized retry settings. */
-export const testAdapterFactories: AdapterFactory[] = [
-  (deps) => createSlackAdapter(deps, { retryConfig: { retries: 3, minTimeout: 20, maxTimeout: 200 }, timeoutMs: 3000 }),
-  (deps) => createTeamsAdapter(deps, { outbound: FAST_POLICY }),
-  (deps) => createWebexAdapter(deps, { policy: FAST_POLICY }),
-  (deps) => createZoomAdapter(deps, { policy: FAST_POLICY }),
-];
+export { FAST_POLICY, testAdapterFactories } from './test-adapters.js';
 
 /** A running sandboxed service. */
 export interface SandboxService {

@@ -8,7 +8,8 @@ import type { Types } from 'mongoose';
 import type { Platform } from '../../src/chat-adapter.js';
 import { MessageLinkModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
 import type { WorkspaceDoc } from '../../src/models/workspace.model.js';
-import type { SandboxService } from '../helpers/sandbox-service.js';
+import type { Cipher } from '../../src/crypto.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 
 /** A person of the test organization with their platform user ids. */
 export interface TestPerson {
@@ -48,12 +49,22 @@ export async function eventually<T>(probe: () => T | undefined | false | Promise
   }
 }
 
+/**
+ * What the harness needs of a running service and its simulators (a `SandboxService`, or a
+ * service in a child process with the simulators here).
+ */
+export interface RelayTarget {
+  service: { organizationId: Types.ObjectId; cipher: Cipher };
+  sandbox: Pick<Sandbox, 'simulators'>;
+  url: string;
+}
+
 /** The harness over one running sandbox service. */
 export class RelayHarness {
   readonly workspaces = new Map<Platform, WorkspaceDoc>();
   private counter = 0;
 
-  constructor(readonly s: SandboxService) {}
+  constructor(readonly s: RelayTarget) {}
 
   get sims() {
     return this.s.sandbox.simulators;

@@ -5,13 +5,14 @@ import { PROMPT_BULK_JOB, type PromptBulkData } from '../../jobs/prompt-bulk.job
 import { OrganizationModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../../models/index.js';
 import { promptPerson } from '../../people/prompts.js';
 import { resolvePerson } from '../../people/resolve.js';
-import { resetPerson, secondariesOf, setPrimary, STATUS_ICONS } from '../../people/sync-status.js';
+import { listPeople, PEOPLE_PAGE_SIZE, type PeopleFilters } from '../../people/people-list.js';
+import { resetPerson, setPrimary, STATUS_ICONS } from '../../people/sync-status.js';
 import { peopleEvents } from '../../people/people-events.js';
 import { eventLog } from '../../services/event-log.js';
 import { UsageError, type CommandContext, type CommandSpec } from '../registry.js';
 import { findWorkspace } from './workspaces.js';
 
-const PAGE_SIZE = 20;
+const PAGE_SIZE = PEOPLE_PAGE_SIZE;
 const onOff = z.enum(['on', 'off']);
 
 function requester(ctx: CommandContext) {
@@ -43,41 +44,23 @@ export const peopleVerbs: CommandSpec[] = [
     }),
     async run(ctx, { words, options }) {
       if (words.length) throw new UsageError(`unexpected "${words[0]}"`);
-      const organizationId = ctx.organization._id;
-      const filter: Record<string, unknown> = { organizationId };
-      const workspaces = await WorkspaceModel.find({ organizationId }).sort({ platform: 1, name: 1 });
-      if (options.platform) filter.primaryWorkspaceId = { $in: workspaces.filter((w) => w.platform === options.platform).map((w) => w._id) };
-      const and: Record<string, unknown>[] = [];
-      if (options.status === 'failed') {
-        and.push({ _id: { $in: await PlatformAccountModel.distinct('personId', { organizationId, 'secondary.status': 'failed' }) } });
-      } else if (options.status) {
-        and.push({ syncState: options.status });
-      }
-      if (options.type) {
-        const userSynced = await PlatformAccountModel.distinct('personId', { organizationId, userToken: { $exists: true } });
-        if (options.type === 'user') and.push({ _id: { $in: userSynced } });
-        else and.push({ syncState: 'on' }, { _id: { $nin: userSynced } });
-      }
-      if (and.length) filter.$and = and;
-      const total = await PersonModel.countDocuments(filter);
-      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-      const page = Number(options.page ?? 1);
+      const list = await listPeople(ctx.organization._id, {
+        platform: options.platform as Platform | undefined,
+        status: options.status as PeopleFilters['status'],
+        type: options.type as PeopleFilters['type'],
+        page: Number(options.page ?? 1),
+      });
+      const { total, pages, page } = list;
       if (page > pages) throw new UsageError(`there ${pages === 1 ? 'is' : 'are'} only ${pages} page(s)`);
-      const people = await PersonModel.find(filter).sort({ name: 1, _id: 1 }).skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE);
       if (total === 0) return 'Nobody matches those filters.';
-      const wsName = new Map(workspaces.map((w) => [String(w._id), `${w.name} (${PLATFORM_NAMES[w.platform as Platform]})`]));
-      const rows = [];
-      for (const p of people) {
-        const secondaries = await secondariesOf(p, workspaces);
+      const rows = list.rows.map(({ person: p, primary, secondaries }) => {
         const icons = secondaries.map((s) => `${STATUS_ICONS[s.status]}${s.platform}${s.type === 'bot' ? '(bot)' : ''}`).join(' ');
-        rows.push(
-          `${pad(p.name, 22)} ${pad(p.email, 28)} ${pad(p.primaryWorkspaceId ? wsName.get(String(p.primaryWorkspaceId)) ?? '?' : '—', 26)} ${pad(p.syncState, 8)} ${icons}`,
-        );
-      }
+        return `${pad(p.name, 22)} ${pad(p.email, 28)} ${pad(primary ?? '—', 26)} ${pad(p.syncState, 8)} ${icons}`;
+      });
       const first = (page - 1) * PAGE_SIZE + 1;
       const header = `${pad('Name', 22)} ${pad('Email', 28)} ${pad('Primary team', 26)} ${pad('Sync', 8)} Secondaries`;
       const more = page < pages ? ` Next: \`/crosstalk people page=${page + 1}\`` : '';
-      return `**People** ${first}–${first + people.length - 1} of ${total} (page ${page} of ${pages}).${more}\n\`\`\`\n${header}\n${rows.join('\n')}\n\`\`\`\n✔ on  ⏱ pending  ⚠ failed  ↻ not created`;
+      return `**People** ${first}–${first + rows.length - 1} of ${total} (page ${page} of ${pages}).${more}\n\`\`\`\n${header}\n${rows.join('\n')}\n\`\`\`\n✔ on  ⏱ pending  ⚠ failed  ↻ not created`;
     },
   },
   {
