@@ -7,6 +7,7 @@ import { createLogger } from './log.js';
 import { startService, type Service } from './service.js';
 import { adapterFactories } from './adapters.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
+import { sandboxWeb } from './web/sandbox/index.js';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
 
   try {
     sandbox = await startSandbox(config, log);
-    service = await startService({ config: sandbox.config, log, adapterFactories });
+    service = await startService({ config: sandbox.config, log, adapterFactories, ...sandboxWeb(sandbox) });
     await sandbox.attach(service);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   log.info({ url: base, sandbox: config.sandbox }, 'Crosstalk is running');
   process.stdout.write(
     config.sandbox
-      ? `\nCrosstalk sandbox is running: open ${base}/sandbox (health: ${base}/healthz)\n\n`
+      ? `\nCrosstalk sandbox is running: open ${base}/sandbox (admin page: ${base}/admin, health: ${base}/healthz)\n\n`
       : `\nCrosstalk is running at ${base}\n\n`,
   );
 }

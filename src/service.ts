@@ -4,6 +4,7 @@
  * stop accepting, drain in-flight requests, drain Agenda, stop adapters, close the database.
  */
 import type { Server } from 'node:http';
+import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Agenda } from 'agenda';
 import type { Types } from 'mongoose';
@@ -20,10 +21,17 @@ import { createInboundRecorder, type InboundRecorder } from './services/inbound-
 import { createWorkspaceDirectory } from './services/workspace-directory.js';
 import { createHttpApp } from './web/app.js';
 import { syncRoutes } from './web/sync-routes.js';
+import { adminRoutes, type DemoAdminSignIn } from './web/admin/admin-routes.js';
 import { registerCoreHandlers } from './core/handlers.js';
 
 /** Builds the adapters from their dependencies (see src/adapters.ts for the real set). */
 export type AdapterFactory = (deps: AdapterDeps) => ChatAdapter;
+
+/** Pages mounted next to the built-in ones; `close` ends their long-lived responses at shutdown. */
+export interface ExtraRoutes {
+  router: Router;
+  close?(): void;
+}
 
 /** A running Crosstalk service. */
 export interface Service {
@@ -60,6 +68,10 @@ export async function startService(options: {
   host?: string;
   /** How long shutdown waits for in-flight requests before closing them. */
   drainMs?: number;
+  /** More pages (the sandbox page when the simulators run). */
+  extraRouters?: Array<(core: Core) => ExtraRoutes>;
+  /** Sandbox only: the admin page's "Sign in as the demo admin". */
+  demoAdminSignIn?: DemoAdminSignIn;
 }): Promise<Service> {
   const { config, log } = options;
 
@@ -89,16 +101,22 @@ export async function startService(options: {
     const jobs = (options.jobs ?? allJobs)(core);
     const agenda = createAgenda({ db: db.connection.db!, log, jobs, processEvery: options.processEvery });
     core.agenda = agenda;
-    registerCoreHandlers(core, inbound);
+    const commands = registerCoreHandlers(core, inbound);
     await startAgenda(agenda, jobs);
     for (const adapter of adapters) await adapter.start?.();
 
     let shuttingDown = false;
+    const admin = adminRoutes(core, commands, { demoSignIn: options.demoAdminSignIn });
+    const extras = (options.extraRouters ?? []).map((build) => build(core));
     const app = createHttpApp({
       log,
       adapters,
       isShuttingDown: () => shuttingDown,
-      extraRoutes: (app) => app.use(syncRoutes(core)),
+      extraRoutes: (app) => {
+        app.use(syncRoutes(core, { otherReturns: [admin.oauthReturn] }));
+        app.use(admin.router);
+        for (const extra of extras) app.use(extra.router);
+      },
       readiness: {
         database: () => pingDatabase(db.connection),
         jobs: async () => {
@@ -118,6 +136,7 @@ export async function startService(options: {
     const stop = () =>
       (stopping ??= (async () => {
         shuttingDown = true;
+        for (const extra of extras) extra.close?.();
         log.info('shutting down: no new connections, draining in-flight requests');
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();

@@ -125,9 +125,12 @@ export async function importDirectoryPage(
     )
     .map(({ account, fields }) => ({ updateOne: { filter: { organizationId, _id: account._id }, update: { $set: fields } } }));
   await bulkWriteChunked(PlatformAccountModel, changed);
-  if (existing.length) {
-    await PlatformAccountModel.updateMany({ organizationId, _id: { $in: existing.map((a) => a._id) } }, { $set: { lastSeenAt: seenAt } });
-  }
+  // One statement per `_id`: FerretDB runs `_id: {$in}` as a scan inside one long write
+  // transaction, which holds SQLite's single write lock against every other writer.
+  await bulkWriteChunked(
+    PlatformAccountModel,
+    existing.map((a) => ({ updateOne: { filter: { organizationId, _id: a._id }, update: { $set: { lastSeenAt: seenAt } } } })),
+  );
 
   return {
     accounts: humans.length,
@@ -173,16 +176,22 @@ export async function assignSinglePlatformPrimaries(organizationId: Types.Object
       withdraw.push(person._id);
     }
   }
-  let assigned = 0;
-  for (const [workspaceId, ids] of assignTo) {
-    const result = await PersonModel.updateMany(
-      { organizationId, _id: { $in: ids }, primaryWorkspaceId: { $exists: false } },
-      { $set: { primaryWorkspaceId: workspaceId, primarySource: 'auto' } },
-    );
-    assigned += result.modifiedCount;
-  }
-  if (withdraw.length) {
-    await PersonModel.updateMany({ organizationId, _id: { $in: withdraw }, primarySource: 'auto' }, { $unset: { primaryWorkspaceId: 1, primarySource: 1 } });
-  }
-  return assigned;
+  const assigned = await bulkWriteChunked(
+    PersonModel,
+    [...assignTo].flatMap(([workspaceId, ids]) =>
+      ids.map((_id) => ({
+        updateOne: {
+          filter: { organizationId, _id, primaryWorkspaceId: { $exists: false } },
+          update: { $set: { primaryWorkspaceId: workspaceId, primarySource: 'auto' } },
+        },
+      })),
+    ),
+  );
+  await bulkWriteChunked(
+    PersonModel,
+    withdraw.map((_id) => ({
+      updateOne: { filter: { organizationId, _id, primarySource: 'auto' }, update: { $unset: { primaryWorkspaceId: 1, primarySource: 1 } } },
+    })),
+  );
+  return assigned.modified;
 }

@@ -62,8 +62,11 @@ function noStore(res: Response): void {
   res.setHeader('X-Frame-Options', 'DENY');
 }
 
+/** Another OAuth flow sharing the return address (the admin sign-in); false when `state` is not its own. */
+export type OAuthReturnHandler = (platform: Platform, req: Request, res: Response) => Promise<boolean>;
+
 /** Mounts the Sync now pages and the OAuth return. */
-export function syncRoutes(core: Core): Router {
+export function syncRoutes(core: Core, options: { otherReturns?: OAuthReturnHandler[] } = {}): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '10kb' });
 
@@ -156,6 +159,7 @@ ${result.botSynced.length ? html`<h2>Represented by the Crosstalk bot</h2>${list
       return;
     }
     try {
+      for (const other of options.otherReturns ?? []) if (await other(platform, req, res)) return;
       const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
       const sessionId = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
       const result = await completeConnect(core, platform, {

@@ -11,6 +11,7 @@ import { freePort } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/log.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startService, type Service } from '../../src/service.js';
+import { sandboxWeb } from '../../src/web/sandbox/index.js';
 import { freshDatabaseUri } from './db.js';
 import { testAdapterFactories } from './test-adapters.js';
 
@@ -49,6 +50,7 @@ export async function startSandboxService(options: { label: string; env?: Record
       processEvery: 200,
       host: '127.0.0.1',
       drainMs: 2000,
+      ...sandboxWeb(sandbox),
     });
   } catch (err) {
     await sandbox.stop();

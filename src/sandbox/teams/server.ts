@@ -170,6 +170,8 @@ export class TeamsSimulator {
   readonly apps = new Map<string, SimApp>();
   readonly conversations = new Map<string, SimConversation>();
   readonly chats = new Map<string, SimChat>();
+  /** Who signs in at the authorize page when the request has no `login_hint` (id or email). */
+  authorizingUser?: string;
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly codes = new Map<string, PendingCode>();
   private readonly refreshTokens = new Map<string, { appId: string; tenantId: string; userId: string; scopes: string[] }>();
@@ -575,7 +577,7 @@ export class TeamsSimulator {
     }
     const tenantParam = String(req.params.tenant);
     const tenantId = ['common', 'organizations'].includes(tenantParam) ? undefined : tenantParam;
-    const hint = q.login_hint;
+    const hint = q.login_hint ?? this.authorizingUser;
     const found = hint ? this.findUser(hint, tenantId) : this.firstUser(tenantId);
     if (!found) return aadError(res, 400, 'invalid_request', 'AADSTS50034: The user account does not exist in this directory.');
     const code = `0.sim${randomBytes(24).toString('base64url')}`;

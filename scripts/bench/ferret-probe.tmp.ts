@@ -1,0 +1,31 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MongoClient, ObjectId } from 'mongodb';
+import { startEmbeddedDb } from '../../src/db/embedded.js';
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ferret-probe-'));
+const db = await startEmbeddedDb({ dataDir: dir });
+const client = await MongoClient.connect(db.uri);
+const c = client.db('p').collection('links');
+const org = new ObjectId();
+for (const n of [5000]) {
+  await c.deleteMany({});
+  const docs = Array.from({ length: n }, (_, i) => ({ _id: new ObjectId(), organizationId: org, k: `k${i}`, status: i === n - 1 ? 'pending' : 'delivered', text: 'x'.repeat(200), source: { a: 1, b: 'hello', c: new ObjectId() } }));
+  await c.insertMany(docs);
+  await c.createIndex({ organizationId: 1, k: 1 });
+  const id = docs[n >> 1]._id;
+  const time = async (label: string, f: () => Promise<unknown>) => { const t = performance.now(); for (let i = 0; i < 20; i++) await f(); console.log(n, label, ((performance.now() - t) / 20).toFixed(2), 'ms'); };
+  await time('_id', () => c.findOne({ _id: id }));
+  await time('_id+org', () => c.findOne({ _id: id, organizationId: org }));
+  await time('org+k', () => c.findOne({ organizationId: org, k: 'k5' }));
+  await time('status pending', () => c.findOne({ status: 'pending' }));
+  await time('update _id+org', () => c.updateOne({ _id: id, organizationId: org }, { $set: { z: 1 } }));
+  await time('update _id', () => c.updateOne({ _id: id }, { $set: { z: 1 } }));
+  await time('pending sort _id -1', () => c.find({ status: 'pending' }).sort({ _id: -1 }).limit(1).next());
+  await time('pending sort natural -1', () => c.find({ status: 'pending' }).sort({ $natural: -1 }).limit(1).next());
+  await time('k sort _id -1 recent', () => c.find({ organizationId: org, k: `k${n - 3}` }).sort({ _id: -1 }).limit(1).next());
+  await time('k recent nosort', () => c.find({ organizationId: org, k: `k${n - 3}` }).limit(1).next());
+  await time('_id $gt recent', () => c.find({ _id: { $gt: docs[n - 10]._id }, status: 'pending' }).limit(1).next());
+  await time('count', () => c.estimatedDocumentCount());
+}
+await client.close(); await db.stop();
