@@ -26,7 +26,7 @@ const THROUGHPUT_MS = 15_000;
 const LATENCY_RATE = 200;
 const LATENCY_MS = 10_000;
 const SETTLE_MS = 30_000;
-const ACTIVITIES = /^\/connector\/v3\/conversations\/[^/]+\/activities$/;
+const ACTIVITIES = /^\/connector\/v3\/conversations\/[^/]+\/activities(\/[^/]+)?$/;
 const MARK = /rb(\d+)x/;
 
 function percentile(sorted: number[], p: number): number {

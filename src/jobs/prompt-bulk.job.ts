@@ -2,13 +2,14 @@ import Bottleneck from 'bottleneck';
 import { Types } from 'mongoose';
 import type { Platform } from '../chat-adapter.js';
 import type { Core } from '../core/core.js';
-import { PersonModel } from '../models/index.js';
+import { PersonModel, PlatformAccountModel } from '../models/index.js';
 import { notifyRequester, type NotifyTarget } from '../people/notify.js';
-import { promptPerson, reachableAccount } from '../people/prompts.js';
+import { promptPerson, reachableAccounts } from '../people/prompts.js';
 import { eventLog } from '../services/event-log.js';
 import type { JobDefinition } from './registry.js';
 
 export const PROMPT_BULK_JOB = 'prompt.bulk';
+const BATCH = 200;
 
 /**
  * Messages per second the bot may send per platform when prompting in bulk: the platforms'
@@ -45,32 +46,39 @@ export function promptBulkJob(core: Core): JobDefinition<PromptBulkData> {
       let sent = 0;
       const failures: string[] = [];
       let lastNotice = Date.now();
-      const cursor = PersonModel.find({ organizationId, syncState: { $ne: 'on' } }).sort({ _id: 1 }).cursor();
+      const filter: Record<string, unknown> = { organizationId, syncState: { $ne: 'on' } };
+      if (data.platform) {
+        filter._id = { $in: await PlatformAccountModel.distinct('personId', { organizationId, platform: data.platform, deactivated: false }) };
+      }
+      const people = await PersonModel.find(filter).sort({ _id: 1 });
       const inFlight: Promise<void>[] = [];
-      for await (const person of cursor) {
-        if (prompted.has(String(person._id))) continue;
-        prompted.add(String(person._id));
-        const reach = await reachableAccount(person, data.platform);
-        if (!reach) {
-          if (!data.platform) failures.push(`${person.name} has no active account the bot can reach`);
-          continue;
+      const actorPersonId = data.actorPersonId ? new Types.ObjectId(data.actorPersonId) : undefined;
+      for (let i = 0; i < people.length; i += BATCH) {
+        const batch = people.slice(i, i + BATCH).filter((p) => !prompted.has(String(p._id)));
+        const reach = await reachableAccounts(batch, data.platform);
+        for (const person of batch) {
+          prompted.add(String(person._id));
+          const where = reach.get(String(person._id));
+          if (!where) {
+            failures.push(`${person.name} has no active account the bot can reach`);
+            continue;
+          }
+          inFlight.push(
+            limiterFor(where.workspace.platform as Platform).schedule(async () => {
+              try {
+                await promptPerson(core, person, { reach: where, actorPersonId });
+                sent += 1;
+              } catch (err) {
+                failures.push(`${person.name}: ${err instanceof Error ? err.message : String(err)}`);
+              }
+            }),
+          );
         }
-        const actorPersonId = data.actorPersonId ? new Types.ObjectId(data.actorPersonId) : undefined;
-        inFlight.push(
-          limiterFor(reach.workspace.platform as Platform).schedule(async () => {
-            try {
-              await promptPerson(core, person, { reach, actorPersonId });
-              sent += 1;
-            } catch (err) {
-              failures.push(`${person.name}: ${err instanceof Error ? err.message : String(err)}`);
-            }
-          }),
-        );
-        if (inFlight.length >= 200) await Promise.all(inFlight.splice(0));
+        await Promise.all(inFlight.splice(0));
+        await job.touch();
         if (Date.now() - lastNotice > 10_000) {
           lastNotice = Date.now();
-          await job.touch();
-          await notifyRequester(core, data.notify, `Prompting… ${sent} sent so far.`);
+          await notifyRequester(core, data.notify, `Prompting… ${sent} of ${people.length} sent so far.`);
         }
       }
       await Promise.all(inFlight);

@@ -30,19 +30,53 @@ export async function issuePromptLink(core: Core, person: Pick<PersonDoc, '_id' 
   return `${core.publicUrl}/sync/${token}`;
 }
 
-/** The workspace and account the bot reaches a person on: their primary, else their first active account. */
-export async function reachableAccount(
-  person: Pick<PersonDoc, '_id' | 'organizationId' | 'primaryWorkspaceId'>,
-  platform?: Platform,
-): Promise<{ workspace: WorkspaceDoc; externalUserId: string } | undefined> {
-  const organizationId = person.organizationId;
-  const accounts = await PlatformAccountModel.find({ organizationId, personId: person._id, deactivated: false, ...(platform ? { platform } : {}) })
+/** Where the bot reaches a person: a workspace and their user id there. */
+export interface Reach {
+  workspace: WorkspaceDoc;
+  externalUserId: string;
+}
+
+type ReachPerson = Pick<PersonDoc, '_id' | 'organizationId' | 'primaryWorkspaceId'>;
+
+/** The rule: the account on their primary workspace, else their first active account. */
+function chooseAccount<A extends { workspaceId: unknown; createdAt?: Date }>(person: ReachPerson, accounts: A[]): A | undefined {
+  return accounts.find((a) => String(a.workspaceId) === String(person.primaryWorkspaceId)) ?? accounts[0];
+}
+
+/**
+ * Where the bot reaches each of many people (one query for their accounts): their primary
+ * workspace, else their first active account; only on `platform` when given.
+ */
+export async function reachableAccounts(people: ReachPerson[], platform?: Platform): Promise<Map<string, Reach>> {
+  const reach = new Map<string, Reach>();
+  if (people.length === 0) return reach;
+  const organizationId = people[0].organizationId;
+  const accounts = await PlatformAccountModel.find({
+    organizationId,
+    personId: { $in: people.map((p) => p._id) },
+    deactivated: false,
+    ...(platform ? { platform } : {}),
+  })
     .sort({ createdAt: 1 })
     .lean();
-  const chosen = accounts.find((a) => String(a.workspaceId) === String(person.primaryWorkspaceId)) ?? accounts[0];
-  if (!chosen) return undefined;
-  const workspace = await WorkspaceModel.findOne({ organizationId, _id: chosen.workspaceId });
-  return workspace ? { workspace, externalUserId: chosen.externalUserId } : undefined;
+  const workspaces = new Map((await WorkspaceModel.find({ organizationId })).map((w) => [String(w._id), w]));
+  const byPerson = new Map<string, typeof accounts>();
+  for (const a of accounts) {
+    const key = String(a.personId);
+    if (!byPerson.has(key)) byPerson.set(key, []);
+    byPerson.get(key)!.push(a);
+  }
+  for (const person of people) {
+    const chosen = chooseAccount(person, byPerson.get(String(person._id)) ?? []);
+    const workspace = chosen ? workspaces.get(String(chosen.workspaceId)) : undefined;
+    if (chosen && workspace) reach.set(String(person._id), { workspace, externalUserId: chosen.externalUserId });
+  }
+  return reach;
+}
+
+/** Where the bot reaches one person (see `reachableAccounts`). */
+export async function reachableAccount(person: ReachPerson, platform?: Platform): Promise<Reach | undefined> {
+  return (await reachableAccounts([person], platform)).get(String(person._id));
 }
 
 const WORDING: Record<PromptReason, (name: string) => string> = {
@@ -66,7 +100,7 @@ export async function promptPerson(
     actorPersonId?: Types.ObjectId;
     platform?: Platform;
     /** Already resolved by the caller (bulk prompts group by platform first). */
-    reach?: { workspace: WorkspaceDoc; externalUserId: string };
+    reach?: Reach;
   } = {},
 ): Promise<{ sent: true } | { sent: false; reason: string }> {
   const reason = options.reason ?? 'admin';

@@ -1,0 +1,40 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { adapterFactories } from '../../src/adapters.js';
+import { loadConfig } from '../../src/config.js';
+import { freePort, startEmbeddedDb } from '../../src/db/embedded.js';
+import { createLogger } from '../../src/log.js';
+import { MessageLinkModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { startService } from '../../src/service.js';
+const dir = mkdtempSync(path.join(os.tmpdir(), 'crosstalk-dbg-'));
+const db = await startEmbeddedDb({ dataDir: path.join(dir, 'db') });
+const port = await freePort();
+const log = createLogger('warn');
+const config = loadConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, MONGODB_URI: db.uri, CROSSTALK_DATA_DIR: dir, LOG_LEVEL: 'warn' });
+const sandbox = await startSandbox(config, log, { demo: false });
+const slack = sandbox.simulators.slack!; const teams = sandbox.simulators.teams!;
+const service = await startService({ config: sandbox.config, log, adapterFactories, host: '127.0.0.1' });
+await sandbox.attach(service);
+const organizationId = service.organizationId;
+const slackWs = (await WorkspaceModel.findOne({ organizationId, platform: 'slack' }))!;
+const teamsWs = (await WorkspaceModel.findOne({ organizationId, platform: 'teams' }))!;
+const ann = { name: `Ann 0`, email: `ann0@bench.example` }; const bob = { name: `Bob 0`, email: `bob0@bench.example` };
+const annId = slack.state.addUser(slackWs.externalId, { name: `ann0`, realName: ann.name, email: ann.email }).id;
+const bobId = teams.addUser(teamsWs.externalId, { displayName: bob.name, mail: bob.email }).id;
+const [annP, bobP] = await PersonModel.create([{ organizationId, ...ann, primaryWorkspaceId: slackWs._id, syncState: 'on' }, { organizationId, ...bob, primaryWorkspaceId: teamsWs._id, syncState: 'on' }]);
+await PlatformAccountModel.create([
+  { organizationId, workspaceId: slackWs._id, platform: 'slack', externalUserId: annId, personId: annP._id, ...ann, secondary: { status: 'on', type: 'user', updatedAt: new Date() } },
+  { organizationId, workspaceId: teamsWs._id, platform: 'teams', externalUserId: bobId, personId: bobP._id, ...bob, secondary: { status: 'on', type: 'user', updatedAt: new Date() } },
+]);
+const r = await teams.sendDirectMessage(service.url, { tenantId: teamsWs.externalId, userId: bobId, text: `dm ${ann.email} hello` });
+console.log('dm status', r.status);
+await new Promise((r) => setTimeout(r, 2000));
+const r2 = await slack.sendDirectMessage(service.url, { teamId: slackWs.externalId, userId: annId, text: 'message rb1x' });
+console.log('slack status', r2.status, r2.text);
+await new Promise((r) => setTimeout(r, 2000));
+console.log(await MessageLinkModel.find({ organizationId }).lean());
+console.log(teams.sim.calls.filter((c) => c.method === 'POST').map((c) => [c.path, c.status, JSON.stringify(c.body).slice(0, 300)]));
+console.log(slack.sim.calls.filter((c) => c.method === 'POST').map((c) => [c.path, c.status, JSON.stringify(c.body).slice(0, 300)]));
+process.exit(0);
