@@ -4,10 +4,10 @@
  * browser session; the callback stores the grant only if the authorized identity is that person;
  * choosing a primary team completes the sync and uses up the link.
  */
-import * as oauth from 'oauth4webapi';
 import type { Types } from 'mongoose';
 import type { Platform } from '../chat-adapter.js';
-import { adapterFor, PLATFORM_NAMES, type Core } from '../core/core.js';
+import { PLATFORM_NAMES, type Core } from '../core/core.js';
+import { beginAuthorization, exchangeAuthorization } from '../web/oauth-attempt.js';
 import { sha256 } from '../crypto.js';
 import { OrganizationModel, PersonModel, PlatformAccountModel, PromptTokenModel, WorkspaceModel } from '../models/index.js';
 import type { PersonDoc } from '../models/person.model.js';
@@ -119,32 +119,23 @@ export async function startConnect(core: Core, token: string, sessionId: string,
   if (link.sessionHash !== sha256(sessionId)) throw new SyncFlowError('session_mismatch', 'Open your Sync now link again in this browser, then click Connect.');
   const account = await PlatformAccountModel.findOne({ organizationId: person.organizationId, _id: accountId, personId: person._id });
   if (!account) throw new SyncFlowError('unknown_account', 'That account is not one of yours.');
-  const platform = account.platform as Platform;
-  const state = oauth.generateRandomState();
-  const verifier = oauth.generateRandomCodeVerifier();
+  const attempt = await beginAuthorization(core, account.platform as Platform);
   await PromptTokenModel.updateOne(
     { organizationId: person.organizationId, _id: link._id },
     {
       $set: {
         oauth: {
-          stateHash: sha256(state),
-          codeVerifier: core.cipher.encrypt(verifier),
+          stateHash: attempt.stateHash,
+          codeVerifier: attempt.sealedVerifier,
           accountId: account._id,
-          platform,
+          platform: attempt.platform,
           startedAt: new Date(),
           linkToken: core.cipher.encrypt(token),
         },
       },
     },
   );
-  const codeChallenge = await oauth.calculatePKCECodeChallenge(verifier);
-  const authorizeUrl = adapterFor(core, platform).authorizeUrl({ state, redirectUri: callbackUrl(core, platform), codeChallenge });
-  return { platform, authorizeUrl, state, codeChallenge };
-}
-
-/** The OAuth return address for a platform. */
-export function callbackUrl(core: Core, platform: Platform): string {
-  return `${core.publicUrl}/oauth/${platform}/callback`;
+  return { platform: attempt.platform, authorizeUrl: attempt.authorizeUrl, state: attempt.state, codeChallenge: attempt.codeChallenge };
 }
 
 /**
@@ -183,11 +174,7 @@ export async function completeConnect(
 
   let grant;
   try {
-    grant = await adapterFor(core, platform).exchangeCode({
-      code: params.code,
-      redirectUri: callbackUrl(core, platform),
-      codeVerifier: core.cipher.decrypt(link.oauth.codeVerifier!),
-    });
+    grant = await exchangeAuthorization(core, platform, params.code, link.oauth.codeVerifier!);
   } catch (err) {
     await clear();
     core.log.warn({ err, platform }, 'OAuth code exchange failed');

@@ -5,10 +5,10 @@
  * working day, with a per-session CSRF token.
  */
 import { randomBytes } from 'node:crypto';
-import * as oauth from 'oauth4webapi';
+import { beginAuthorization, exchangeAuthorization } from '../oauth-attempt.js';
 import type { Platform } from '../../chat-adapter.js';
 import { isAdmin } from '../../commands/registry.js';
-import { adapterFor, PLATFORM_NAMES, type Core } from '../../core/core.js';
+import { PLATFORM_NAMES, type Core } from '../../core/core.js';
 import { sha256 } from '../../crypto.js';
 import { PersonModel, PlatformAccountModel, WorkspaceModel } from '../../models/index.js';
 import type { PersonDoc } from '../../models/person.model.js';
@@ -16,7 +16,6 @@ import type { PlatformAccountDoc } from '../../models/platform-account.model.js'
 import type { WorkspaceDoc } from '../../models/workspace.model.js';
 import { identifyCaller } from '../../people/caller.js';
 import { normalizeEmail } from '../../people/directory.js';
-import { callbackUrl } from '../../people/sync-flow.js';
 import { eventLog } from '../../services/event-log.js';
 import { AdminSessionModel } from './admin-session.model.js';
 
@@ -50,22 +49,20 @@ export function newSessionId(): string {
 
 /** Starts a sign-in on `platform` for this browser session; returns the platform's authorize URL. */
 export async function startAdminSignIn(core: Core, sessionId: string, platform: Platform): Promise<string> {
-  const state = oauth.generateRandomState();
-  const verifier = oauth.generateRandomCodeVerifier();
+  const attempt = await beginAuthorization(core, platform);
   await AdminSessionModel.updateOne(
     { sessionHash: sha256(sessionId) },
     {
       $set: {
         expiresAt: new Date(Date.now() + SIGN_IN_MS),
-        oauth: { stateHash: sha256(state), codeVerifier: core.cipher.encrypt(verifier), platform, startedAt: new Date() },
+        oauth: { stateHash: attempt.stateHash, codeVerifier: attempt.sealedVerifier, platform, startedAt: new Date() },
       },
       $unset: { personId: 1, organizationId: 1, accountId: 1, flash: 1 },
       $setOnInsert: { csrfToken: randomBytes(24).toString('base64url') },
     },
     { upsert: true },
   );
-  const codeChallenge = await oauth.calculatePKCECodeChallenge(verifier);
-  return adapterFor(core, platform).authorizeUrl({ state, redirectUri: callbackUrl(core, platform), codeChallenge });
+  return attempt.authorizeUrl;
 }
 
 /** True when `state` belongs to an admin sign-in (the OAuth return then comes here). */
@@ -96,11 +93,7 @@ export async function completeAdminSignIn(
   }
   let grant;
   try {
-    grant = await adapterFor(core, platform).exchangeCode({
-      code: params.code,
-      redirectUri: callbackUrl(core, platform),
-      codeVerifier: core.cipher.decrypt(session.oauth.codeVerifier!),
-    });
+    grant = await exchangeAuthorization(core, platform, params.code, session.oauth.codeVerifier!);
   } catch (err) {
     await clear();
     core.log.warn({ err, platform }, 'admin sign-in: code exchange failed');
