@@ -1,4 +1,4 @@
-import mod from './bench/relay.bench.js';
+import mod from './bench/relay-prof.tmp.js';
 const t = Date.now();
 const out = await mod.run();
 for (const r of out.results) console.log(`${r.met ? '✔' : '✘'} ${r.name}: ${r.value} ${r.unit} (target ${r.target})`);

@@ -27,7 +27,7 @@ import { figure, type BenchModule, type BenchResult } from './types.js';
  */
 const USERS_PER_WORKSPACE = Number(process.env.BENCH_DIRECTORY_USERS ?? (process.env.MONGODB_URI ? 25_000 : 2_500));
 const TOTAL_USERS = USERS_PER_WORKSPACE * 4;
-const PROMPTS_PER_PLATFORM: Record<Platform, number> = { slack: 600, teams: 1200, webex: 150, zoom: 540 };
+const PROMPTS_PER_PLATFORM: Record<Platform, number> = { slack: 200, teams: 400, webex: 50, zoom: 180 };
 const POST_PATHS: Record<Platform, RegExp> = {
   slack: /^\/api\/chat\.postMessage$/,
   teams: /^\/connector\/v3\/conversations\/[^/]+\/activities/,
@@ -41,7 +41,7 @@ const bench: BenchModule = {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'crosstalk-bench-people-'));
     const db = await startEmbeddedDb({ dataDir: path.join(dir, 'db') });
     const port = await freePort();
-    const log = createLogger('warn');
+    const log = createLogger(process.env.BENCH_LOG_LEVEL ?? 'warn');
     const config = loadConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, MONGODB_URI: process.env.MONGODB_URI ?? db.uri, CROSSTALK_DATA_DIR: dir, LOG_LEVEL: 'warn' });
     const sandbox = await startSandbox(config, log, { demo: false });
     const sims = sandbox.simulators;
@@ -60,12 +60,18 @@ const bench: BenchModule = {
         sims.zoom!.addUser(zoomAccount.accountId, { email: `z${i}@bench.example`, firstName: 'Zoom', lastName: `Person ${i}` });
       }
 
-      // Directory import: the four workspaces in parallel, as the per-workspace jobs run.
+      // Directory import: one workspace after another. FerretDB on SQLite has one writer at a time;
+      // four imports at once queue every other writer (Agenda's job locks too) behind them.
       const workspaces = await WorkspaceModel.find({ organizationId: service.organizationId });
       const started = Date.now();
-      const totals = await Promise.all(
-        workspaces.map((ws) => runDirectorySync(service.core, { organizationId: String(service.organizationId), workspaceId: String(ws._id) })),
-      );
+      const totals = [];
+      for (const ws of workspaces) {
+        totals.push(
+          await runDirectorySync(service.core, { organizationId: String(service.organizationId), workspaceId: String(ws._id) }, async (pages, accounts) => {
+            if (pages % 25 === 0) process.stdout.write(`  … ${ws.platform}: ${pages} pages, ${accounts} accounts (${Math.round((Date.now() - started) / 1000)} s)\n`);
+          }),
+        );
+      }
       const seconds = (Date.now() - started) / 1000;
       const imported = totals.reduce((n, t) => n + t.accounts, 0);
       // The target (100,000 users in 60 s) as a rate, so a smaller run is judged by the same bar.
@@ -100,7 +106,7 @@ const bench: BenchModule = {
         notes.push(`${platform}: ${posts.length}/${wanted} prompts in ${elapsed.toFixed(1)} s (${rate.toFixed(1)}/s) with one 429 injected.`);
       }
       notes.push(
-        'Prompt runs are sized to finish in about 30 s per platform; 10,000 prompts take 10,000 ÷ rate seconds (Slack ~8 min, Webex ~33 min at their limits).',
+        'Prompt runs are sized to finish in about 10 s per platform; 10,000 prompts take 10,000 ÷ rate seconds (Slack ~8 min, Webex ~33 min at their limits).',
       );
     } finally {
       await service.stop();

@@ -8,7 +8,7 @@
  * - peak RSS of this process (service and simulators; the database is a separate process);
  * - lost and doubled copies over the whole run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { adapterFactories } from '../../src/adapters.js';
@@ -18,6 +18,7 @@ import { createLogger } from '../../src/log.js';
 import { MessageLinkModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { RecordedCall } from '../../src/sandbox/sim-core.js';
+import { relayEngine } from '../../src/relay/index.js';
 import { startService } from '../../src/service.js';
 import { figure, type BenchModule, type BenchResult } from './types.js';
 
@@ -28,6 +29,21 @@ const LATENCY_MS = 10_000;
 const SETTLE_MS = 30_000;
 const ACTIVITIES = /^\/connector\/v3\/conversations\/[^/]+\/activities(\/[^/]+)?$/;
 const MARK = /rb(\d+)x/;
+
+/** CPU seconds used so far by the embedded FerretDB serving `dataDir` (Linux /proc), if found. */
+function databaseCpuSeconds(dataDir: string): number | undefined {
+  try {
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes('ferretdb') || !cmdline.includes(dataDir)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return Number.NaN;
@@ -116,6 +132,9 @@ const bench: BenchModule = {
       };
 
       // Sustained throughput: each sender keeps one message in flight (sent, then waits for its copy).
+      const cpuBefore = process.cpuUsage();
+      const dbDir = path.join(dir, 'db');
+      const dbCpuBefore = databaseCpuSeconds(dbDir);
       const tStart = Date.now();
       const tEnd = tStart + THROUGHPUT_MS;
       const firstOfRun = next;
@@ -127,13 +146,21 @@ const bench: BenchModule = {
           }
         }),
       );
+      const cpu = process.cpuUsage(cpuBefore);
+      const cpuShare = (cpu.user + cpu.system) / 1000 / (Date.now() - tStart);
+      const dbCpuAfter = databaseCpuSeconds(dbDir);
+      const dbShare = dbCpuBefore !== undefined && dbCpuAfter !== undefined ? (dbCpuAfter - dbCpuBefore) / ((Date.now() - tStart) / 1000) : undefined;
       const runMarks = Array.from({ length: next - firstOfRun }, (_, k) => firstOfRun + k);
       const delivered = runMarks.filter(arrived).length;
       const lastArrival = Math.max(...runMarks.filter(arrived).map((n) => arrivals.get(n)![0]));
       const rate = delivered / ((lastArrival - tStart) / 1000);
       results.push(figure('relay: messages per second, sustained', rate, 'msg/s', '>=', 500));
       const linkCount = await MessageLinkModel.countDocuments({ organizationId });
-      notes.push(`Sustained run: ${delivered} messages from ${PAIRS} senders in ${((lastArrival - tStart) / 1000).toFixed(1)} s; ${linkCount} message links stored at the end.`);
+      notes.push(
+        `Sustained run: ${delivered} messages from ${PAIRS} senders in ${((lastArrival - tStart) / 1000).toFixed(1)} s; ${linkCount} message links stored at the end; ` +
+          `meanwhile this process (service and simulators) used ${(cpuShare * 100).toFixed(0)} % of one core` +
+          (dbShare !== undefined ? ` and the database ${(dbShare * 100).toFixed(0)} %.` : '.'),
+      );
 
       // Latency at a fixed rate: 200 msg/s when sustainable, else 80 % of the sustained rate.
       const latencyRate = rate >= LATENCY_RATE ? LATENCY_RATE : Math.max(1, Math.floor(rate * 0.8));
@@ -168,6 +195,25 @@ const bench: BenchModule = {
       results.push(figure('relay: messages lost', lost, 'messages', '<=', 0));
       results.push(figure('relay: messages doubled', doubled, 'messages', '<=', 0));
       notes.push(`${all.length} messages accepted (${rejected.length} inbound requests refused), ${lost} lost, ${doubled} doubled.`);
+
+      // What one MessageLink lookup costs now, idle: a filtered read (as on the hot path) and an `_id` read.
+      await relayEngine(service.core).idle();
+      const links = await MessageLinkModel.countDocuments({ organizationId });
+      const someId = (await MessageLinkModel.findOne({ organizationId }, { _id: 1 }).lean())!._id;
+      const timeIt = async (f: () => Promise<unknown>) => {
+        const t = performance.now();
+        for (let i = 0; i < 20; i++) await f();
+        return (performance.now() - t) / 20;
+      };
+      const filtered = await timeIt(() => MessageLinkModel.exists({ organizationId, 'copy.workspaceId': teamsWs._id, 'copy.messageId': 'absent' }));
+      const byId = await timeIt(() => MessageLinkModel.findById(someId).setOptions({ crossOrganization: true }).lean());
+      notes.push(
+        `Limit: the database. With ${links} message links stored, one filtered MessageLink read takes ${filtered.toFixed(1)} ms idle ` +
+          `(${((filtered * 1000) / links).toFixed(0)} µs per stored link: FerretDB 1.24 on SQLite filters every non-_id query in Go over the whole collection) ` +
+          `and an _id read ${byId.toFixed(1)} ms. A relayed message costs about 25 database operations, 9 of them MessageLink scans, ` +
+          'and FerretDB runs writes one at a time, so under load each write waits hundreds of ms behind the scans. ' +
+          'The cost per message grows with the number of links stored. With MongoDB (MONGODB_URI) the same reads are index lookups.',
+      );
       return { results, notes };
     } finally {
       clearInterval(rssTimer);

@@ -20,3 +20,12 @@ export async function bulkWriteChunked<T>(model: Model<T>, ops: AnyBulkWriteOper
   }
   return { modified, upserted };
 }
+
+/**
+ * True for "database is locked" (SQLITE_BUSY) from the embedded database: SQLite has one writer
+ * at a time, and a read that must upgrade to a write under contention fails at once instead of
+ * waiting. Retrying such an idempotent step is safe.
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  return err instanceof Error && /SQLITE_BUSY|database is locked/.test(err.message);
+}

@@ -169,9 +169,7 @@ export async function startEmbeddedDb(options: {
     const debugPort = await freePort();
     const args = [
       '--handler=sqlite',
-      // Immediate transactions wait (busy_timeout) for the write lock instead of failing with
-      // SQLITE_BUSY when a read transaction has to upgrade under concurrent writers.
-      `--sqlite-url=file:${dataDir}/?_txlock=immediate`,
+      `--sqlite-url=file:${dataDir}/`,
       `--state-dir=${dataDir}`,
       `--listen-addr=127.0.0.1:${port}`,
       `--debug-addr=127.0.0.1:${debugPort}`,

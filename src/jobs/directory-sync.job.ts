@@ -1,4 +1,6 @@
+import pRetry from 'p-retry';
 import { Types } from 'mongoose';
+import { isDatabaseBusy } from '../db/bulk.js';
 import type { Platform } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
 import { PlatformAccountModel, WorkspaceModel } from '../models/index.js';
@@ -49,7 +51,12 @@ export async function runDirectorySync(
     const seenPeople = new Set<string>();
     do {
       const page = await adapter.listUsers(ref, cursor);
-      const counts = await importDirectoryPage(workspace, page.users, runStart);
+      // A page import is idempotent, so a page that met a busy embedded database is simply run again.
+      const counts = await pRetry(() => importDirectoryPage(workspace, page.users, runStart), {
+        retries: 4,
+        minTimeout: 200,
+        shouldRetry: ({ error }) => isDatabaseBusy(error),
+      });
       totals.pages += 1;
       totals.accounts += counts.accounts;
       totals.deactivated += counts.deactivated;

@@ -16,8 +16,8 @@ const endpointSchema = new Schema(
 /**
  * A cross-platform DM between two people: which platform conversation each side sees. `key` is the
  * two person ids sorted and joined, so one pair has exactly one conversation. `sequence` orders
- * relayed messages within it; the lease (`leaseOwner` until `leaseUntil`) lets exactly one service
- * instance deliver its pending messages at a time, which keeps their order across instances.
+ * relayed messages within it; a lease (src/relay/lease.ts) lets exactly one service instance
+ * deliver its pending messages at a time, which keeps their order across instances.
  */
 const conversationSchema = new Schema(
   {
@@ -26,8 +26,6 @@ const conversationSchema = new Schema(
     personIds: { type: [Schema.Types.ObjectId], ref: 'Person', default: [] },
     endpoints: { type: [endpointSchema], default: [] },
     sequence: { type: Number, default: 0 },
-    leaseOwner: String,
-    leaseUntil: Date,
   },
   { timestamps: true },
 );

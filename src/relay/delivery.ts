@@ -1,6 +1,6 @@
 /**
- * Delivery of the relay's outbox. One service instance at a time holds a conversation's lease (an
- * atomic conditional update, kept alive by a heartbeat) and sends its pending links strictly in
+ * Delivery of the relay's outbox. One service instance at a time holds a conversation's lease (a
+ * unique insert, see lease.ts, kept alive by a heartbeat) and sends its pending links strictly in
  * `sequence` order: the head of the line is retried with backoff by an Agenda job, and nothing
  * behind it overtakes it. A link whose send succeeded is marked delivered with its copy's ids, so
  * a restart or a second instance never sends it again.
@@ -18,6 +18,7 @@ import { promptPerson } from '../people/prompts.js';
 import { eventLog } from '../services/event-log.js';
 import { reactionNote, rewriteMentions, withFiles } from './compose.js';
 import { botAs, usableGrant, type SealedGrant } from './parties.js';
+import { claimLease, releaseLease, renewLease } from './lease.js';
 import { relaySettings, type RelaySettings } from './settings.js';
 
 /** Source message ids of messages sent with the `dm` verb (no platform message exists). */
@@ -112,37 +113,14 @@ export class RelayEngine {
     return seen.size;
   }
 
-  private async claim(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<boolean> {
-    const now = new Date();
-    const claimed = await ConversationModel.updateOne(
-      {
-        organizationId,
-        _id: conversationId,
-        $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: null }, { leaseUntil: { $lt: now } }, { leaseOwner: this.instanceId }],
-      },
-      { $set: { leaseOwner: this.instanceId, leaseUntil: new Date(now.getTime() + this.settings.leaseMs) } },
-    );
-    return claimed.modifiedCount === 1;
-  }
-
-  private async release(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<void> {
-    await ConversationModel.updateOne(
-      { organizationId, _id: conversationId, leaseOwner: this.instanceId },
-      { $unset: { leaseOwner: 1, leaseUntil: 1 } },
-    );
-  }
-
   private async drainWithLease(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<void> {
     for (;;) {
-      if (!(await this.claim(organizationId, conversationId))) return;
+      if (!(await claimLease(conversationId, this.instanceId, this.settings.leaseMs))) return;
       let lost = false;
       const heartbeat = setInterval(() => {
-        ConversationModel.updateOne(
-          { organizationId, _id: conversationId, leaseOwner: this.instanceId },
-          { $set: { leaseUntil: new Date(Date.now() + this.settings.leaseMs) } },
-        )
-          .then((r) => {
-            if (r.matchedCount === 0) lost = true;
+        renewLease(conversationId, this.instanceId, this.settings.leaseMs)
+          .then((held) => {
+            if (!held) lost = true;
           })
           .catch(() => {});
       }, Math.max(250, Math.floor(this.settings.leaseMs / 3)));
@@ -151,7 +129,7 @@ export class RelayEngine {
         waiting = await this.drain(organizationId, conversationId, () => lost);
       } finally {
         clearInterval(heartbeat);
-        await this.release(organizationId, conversationId);
+        await releaseLease(conversationId, this.instanceId);
       }
       if (waiting || lost) return;
       // A link recorded while we held the lease (its own claim failed) is ours to deliver.

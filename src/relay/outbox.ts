@@ -16,7 +16,7 @@ export function conversationKey(a: Types.ObjectId, b: Types.ObjectId): string {
   return [String(a), String(b)].sort().join(':');
 }
 
-/** Finds or creates the pair's conversation and takes its next sequence number, in one atomic update. */
+/** Finds or creates the pair's conversation and takes its next sequence number (a first try: see `recordOutbox`). */
 export async function nextSequence(
   organizationId: Types.ObjectId,
   a: Types.ObjectId,
@@ -45,32 +45,39 @@ export type OutboxEntry = Omit<MessageLink, 'conversationId' | 'sequence' | 'sta
   copy?: Partial<NonNullable<MessageLink['copy']>>;
 };
 
-/** Records one operation for delivery; returns the existing entry when it was recorded before. */
+/** Sequence numbers tried before giving up when concurrent recorders keep taking the same one. */
+const SEQUENCE_ATTEMPTS = 20;
+
+/**
+ * Records one operation for delivery; returns the existing entry when it was recorded before.
+ *
+ * The unique (conversation, sequence) index, not the counter, decides who gets a number: the
+ * counter's `$inc` is not atomic on FerretDB 1.24 (concurrent increments return the same value),
+ * so an insert that collides on the sequence takes the next number and tries again.
+ */
 export async function recordOutbox(
   entry: OutboxEntry,
   between: [Types.ObjectId, Types.ObjectId],
 ): Promise<{ link: MessageLinkDoc; created: boolean }> {
   const organizationId = entry.organizationId;
-  const existing = await MessageLinkModel.findOne({
+  const bySource = {
     organizationId,
     'source.workspaceId': entry.source.workspaceId,
     'source.messageId': entry.source.messageId,
     opKey: entry.opKey,
-  });
+  };
+  const existing = await MessageLinkModel.findOne(bySource);
   if (existing) return { link: existing, created: false };
-  const { conversationId, sequence } = await nextSequence(organizationId, between[0], between[1]);
-  try {
-    const link = await MessageLinkModel.create({ ...entry, conversationId, sequence, status: 'pending', attempts: 0 });
-    return { link, created: true };
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    const link = await MessageLinkModel.findOne({
-      organizationId,
-      'source.workspaceId': entry.source.workspaceId,
-      'source.messageId': entry.source.messageId,
-      opKey: entry.opKey,
-    });
-    if (!link) throw err;
-    return { link, created: false };
+  for (let attempt = 1; ; attempt++) {
+    const { conversationId, sequence } = await nextSequence(organizationId, between[0], between[1]);
+    try {
+      const link = await MessageLinkModel.create({ ...entry, conversationId, sequence, status: 'pending', attempts: 0 });
+      return { link, created: true };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const link = await MessageLinkModel.findOne(bySource);
+      if (link) return { link, created: false };
+      if (attempt >= SEQUENCE_ATTEMPTS) throw err;
+    }
   }
 }

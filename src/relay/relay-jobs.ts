@@ -26,7 +26,8 @@ export function relayJobDefinitions(core: Core, replayUnhandled: () => Promise<n
     name: RELAY_SWEEP_JOB,
     every: '3 seconds',
     concurrency: 1,
-    lockLifetimeMs: 5 * 60_000,
+    // Short: a process killed mid-sweep must not hold the sweeper's lock for long (deliveries are leased, so an overlap is harmless).
+    lockLifetimeMs: 20_000,
     handler: async () => {
       await replayUnhandled();
       await relayEngine(core).sweep();
