@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { BenchModule, BenchResult } from './bench/types.js';
 
 const MODULES: Record<string, () => Promise<BenchModule>> = {
+  relay: () => import('./bench/relay.bench.js').then((m) => m.default),
   people: () => import('./bench/people.bench.js').then((m) => m.default),
   groups: () => import('./bench/groups.bench.js').then((m) => m.default),
   contacts: () => import('./bench/contacts.bench.js').then((m) => m.default),

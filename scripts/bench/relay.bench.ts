@@ -35,7 +35,8 @@ function databaseCpuSeconds(dataDir: string): number | undefined {
   try {
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmdline.includes('ferretdb') || !cmdline.includes(dataDir)) continue;
+      // The server itself, not the shell watchdog that started it with the same arguments.
+      if (!cmdline.split('\0')[0].endsWith('ferretdb') || !cmdline.includes(dataDir)) continue;
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100;
     }

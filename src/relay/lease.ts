@@ -14,7 +14,7 @@ import { Schema, model, type Types } from 'mongoose';
 
 const leaseSchema = new Schema(
   {
-    /** The conversation id, or `takeover:<conversation>:<expired until>` for a takeover marker. */
+    /** The conversation id, or `takeover:<conversation>:<expired until>:<slot>` for a takeover marker. */
     _id: { type: String, required: true },
     owner: { type: String, required: true },
     until: { type: Date, required: true },
@@ -48,10 +48,12 @@ export async function claimLease(conversationId: Types.ObjectId, owner: string, 
   if (!held) return insert(id, owner, until);
   if (held.owner === owner) return renewLease(conversationId, owner, ms);
   if (held.until.getTime() > Date.now()) return false;
-  const marker = `takeover:${id}:${held.until.getTime()}`;
+  // The marker names the expired lease and a lease-long time slot: a taker that died holding a
+  // marker blocks the takeover only until the next slot.
+  const marker = `takeover:${id}:${held.until.getTime()}:${Math.floor(Date.now() / ms)}`;
   if (!(await insert(marker, owner, until))) return false;
   try {
-    await RelayLeaseModel.deleteOne({ _id: id });
+    await RelayLeaseModel.deleteOne({ _id: id, owner: held.owner, until: held.until });
     return await insert(id, owner, until);
   } finally {
     await RelayLeaseModel.deleteOne({ _id: marker }).catch(() => {});
