@@ -64,6 +64,16 @@ const schema = z.object({
     }).optional(),
   ),
 
+  CROSSTALK_RELAY_LEASE_MS: optionalString.pipe(
+    z.string().regex(/^[1-9]\d*$/, { message: 'must be a whole number of milliseconds, e.g. 10000' }).transform(Number).optional(),
+  ),
+  CROSSTALK_RELAY_RETRY_BASE_MS: optionalString.pipe(
+    z.string().regex(/^[1-9]\d*$/, { message: 'must be a whole number of milliseconds, e.g. 1000' }).transform(Number).optional(),
+  ),
+  CROSSTALK_RELAY_MAX_ATTEMPTS: optionalString.pipe(
+    z.string().regex(/^[1-9]\d*$/, { message: 'must be a whole number of attempts, e.g. 8' }).transform(Number).optional(),
+  ),
+
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_BOT_TOKEN: optionalString.pipe(
     z.string().refine((v) => v.startsWith('xoxb-'), { message: 'must be a bot token starting with xoxb-, e.g. xoxb-1234-…' }).optional(),
@@ -118,6 +128,8 @@ export interface AppConfig {
   logLevel: string;
   /** True when every platform runs against its simulator. */
   sandbox: boolean;
+  /** Relay delivery: lease length, first retry delay, attempts before the sender is told. */
+  relay: { leaseMs: number; retryBaseMs: number; maxAttempts: number };
   slack: PlatformConfig & {
     signingSecret?: string;
     botToken?: string;
@@ -229,6 +241,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .filter(Boolean),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     sandbox,
+    relay: {
+      leaseMs: e.CROSSTALK_RELAY_LEASE_MS ?? 10_000,
+      retryBaseMs: e.CROSSTALK_RELAY_RETRY_BASE_MS ?? 1_000,
+      maxAttempts: e.CROSSTALK_RELAY_MAX_ATTEMPTS ?? 8,
+    },
     slack: {
       sandbox: slackSandbox,
       signingSecret: e.SLACK_SIGNING_SECRET,

@@ -19,7 +19,6 @@ import { eventLog } from '../services/event-log.js';
 import { reactionNote, rewriteMentions, withFiles } from './compose.js';
 import { botAs, usableGrant, type SealedGrant } from './parties.js';
 import { claimLease, releaseLease, renewLease } from './lease.js';
-import { relaySettings, type RelaySettings } from './settings.js';
 
 /** Source message ids of messages sent with the `dm` verb (no platform message exists). */
 export const SYNTHETIC_PREFIX = 'dm:';
@@ -54,13 +53,13 @@ function isInvalidToken(err: unknown): err is AdapterError {
 /** The delivery engine of one service instance. */
 export class RelayEngine {
   readonly instanceId = randomUUID();
-  readonly settings: RelaySettings;
+  readonly settings: Core['config']['relay'];
   private readonly running = new Set<string>();
   private readonly rerun = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly core: Core) {
-    this.settings = relaySettings();
+    this.settings = core.config.relay;
   }
 
   /** Starts delivering a conversation now, without waiting (the hot path). */

@@ -81,6 +81,8 @@ export async function startChildWorld(label: string): Promise<ChildWorld> {
 
 /** Spawns the service with `config` (and extra environment) and waits until it listens. */
 export async function spawnService(config: AppConfig, env: Record<string, string> = {}): Promise<ChildService> {
+  // Relay settings given as environment are validated like the service's own start-up would.
+  config = { ...config, relay: loadConfig(env).relay };
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
     env: { ...process.env, ...env, CROSSTALK_TEST_SERVICE_CONFIG: JSON.stringify(config) },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -14,15 +14,14 @@ let sandbox: SandboxService;
 let h: RelayHarness;
 
 beforeAll(async () => {
-  process.env.CROSSTALK_RELAY_RETRY_BASE_MS = '100';
-  process.env.CROSSTALK_RELAY_MAX_ATTEMPTS = '3';
-  sandbox = await startSandboxService({ label: 'relay-faults' });
+  sandbox = await startSandboxService({
+    label: 'relay-faults',
+    env: { CROSSTALK_RELAY_RETRY_BASE_MS: '100', CROSSTALK_RELAY_MAX_ATTEMPTS: '3' },
+  });
   h = await new RelayHarness(sandbox).init();
 }, 60_000);
 
 afterAll(async () => {
-  delete process.env.CROSSTALK_RELAY_RETRY_BASE_MS;
-  delete process.env.CROSSTALK_RELAY_MAX_ATTEMPTS;
   await sandbox?.stop();
 });
 
