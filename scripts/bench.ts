@@ -7,6 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { BenchModule, BenchResult } from './bench/types.js';
 
 const MODULES: Record<string, () => Promise<BenchModule>> = {
@@ -20,6 +22,15 @@ const root = path.resolve(import.meta.dirname, '..');
 const jsonPath = path.join(root, 'docs', 'benchmarks.json');
 const mdPath = path.join(root, 'docs', 'BENCHMARKS.md');
 const notesPath = path.join(root, 'docs', 'benchmark-notes.json');
+
+// Each module runs in its own process: some SDKs (Webex) bind their API address once per process.
+const childIndex = process.argv.indexOf('--child');
+if (childIndex !== -1) {
+  const mod = await MODULES[process.argv[childIndex + 1]]();
+  const out = await mod.run();
+  process.stdout.write(`\n@@RESULT@@${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in MODULES));
@@ -35,10 +46,21 @@ const byModule = new Map<string, BenchResult[]>();
 const notes: Record<string, string[]> = { ...previousNotes };
 
 for (const name of names) {
-  const mod = await MODULES[name]();
-  process.stdout.write(`\n▶ ${mod.name}\n`);
+  process.stdout.write(`\n▶ ${name}\n`);
   const started = Date.now();
-  const out = await mod.run();
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', name], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const marker = child.stdout.lastIndexOf('@@RESULT@@');
+  if (child.status !== 0 || marker === -1) {
+    process.stderr.write(`crosstalk bench: ${name} failed (exit ${child.status})\n${child.stdout.slice(-2000)}\n`);
+    process.exitCode = 1;
+    continue;
+  }
+  const out = JSON.parse(child.stdout.slice(marker + '@@RESULT@@'.length)) as { results: BenchResult[]; notes?: string[] };
   byModule.set(name, out.results);
   notes[name] = out.notes ?? [];
   for (const r of out.results) {
@@ -69,4 +91,4 @@ const md = [
 ].join('\n');
 writeFileSync(mdPath, md);
 process.stdout.write(`\nWrote ${path.relative(root, jsonPath)} and ${path.relative(root, mdPath)}\n`);
-process.exit(0);
+process.exit(process.exitCode ?? 0);

@@ -50,6 +50,32 @@ export async function importDirectoryPage(
   }
   const emails = [...byEmail.keys()];
 
+  const existing = humans.length
+    ? await PlatformAccountModel.find(
+        { organizationId, workspaceId: workspace._id, externalUserId: { $in: humans.map((u) => u.userId) } },
+        { _id: 1, externalUserId: 1, email: 1, name: 1, avatarUrl: 1, deactivated: 1, personId: 1 },
+      ).lean()
+    : [];
+  const accountOf = new Map(existing.map((a) => [a.externalUserId, a]));
+  // An email renamed on the platform keeps its person: group and contact syncs are keyed on
+  // person ids, so the known account carries its person to the new address.
+  const renames = humans
+    .map((u) => ({ account: accountOf.get(u.userId), email: emailOf.get(u.userId) }))
+    .filter((r) => r.account?.personId && r.email && r.account.email && r.account.email !== r.email);
+  if (renames.length) {
+    const taken = new Set(
+      (await PersonModel.find({ organizationId, email: { $in: renames.map((r) => r.email!) } }, { email: 1 }).lean()).map((p) => p.email),
+    );
+    await bulkWriteChunked(
+      PersonModel,
+      renames
+        .filter((r) => !taken.has(r.email!))
+        .map((r) => ({
+          updateOne: { filter: { organizationId, _id: r.account!.personId, email: r.account!.email }, update: { $set: { email: r.email } } },
+        })),
+    );
+  }
+
   const people = new Map<string, { _id: Types.ObjectId; buildings?: string[]; department?: string | null }>();
   const loadPeople = async (list: string[]) => {
     if (!list.length) return;
@@ -89,13 +115,6 @@ export async function importDirectoryPage(
     }));
   await bulkWriteChunked(PersonModel, profileUpdates);
 
-  const existing = humans.length
-    ? await PlatformAccountModel.find(
-        { organizationId, workspaceId: workspace._id, externalUserId: { $in: humans.map((u) => u.userId) } },
-        { _id: 1, externalUserId: 1, email: 1, name: 1, avatarUrl: 1, deactivated: 1, personId: 1 },
-      ).lean()
-    : [];
-  const accountOf = new Map(existing.map((a) => [a.externalUserId, a]));
   const fieldsOf = (u: DirectoryUser) => {
     const email = emailOf.get(u.userId);
     const personId = email ? people.get(email)?._id : undefined;

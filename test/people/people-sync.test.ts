@@ -114,6 +114,20 @@ describe('directory import', () => {
     expect(accounts[0].deactivated).toBe(true);
   });
 
+  it('keeps the same person when their email is renamed on the platform', async () => {
+    const slack = s.sandbox.simulators.slack!;
+    const teamId = (await workspaceOf(s, 'slack')).externalId;
+    const before = await personByEmail(s, 'bulk7@northwind.example');
+    const user = [...slack.state.workspace(teamId).users.values()].find((u) => u.name === 'bulk7')!;
+    user.email = 'bulk7.renamed@northwind.example';
+    const seq = lastSeq(s, 'slack');
+    await slackCommand(s, ADA, 'directory sync "Acme Slack"');
+    await waitForPost(s, 'slack', 'Directory sync of Acme Slack (Slack) finished', seq, 15000);
+    const after = await personByEmail(s, 'bulk7.renamed@northwind.example');
+    expect(String(after.person._id)).toBe(String(before.person._id));
+    expect(await PersonModel.countDocuments({ organizationId: s.service.organizationId, email: 'bulk7@northwind.example' })).toBe(0);
+  });
+
   it('shows each workspace\'s health and last sync', async () => {
     const reply = await slackCommand(s, ADA, 'directory status');
     for (const name of ['Acme Slack', 'Contoso', 'Acme', 'Zoom sandbox']) expect(reply.text).toContain(`*${name}*`);
