@@ -22,10 +22,10 @@ import { figure, type BenchModule, type BenchResult } from './types.js';
 /**
  * 25,000 per workspace (100,000 in all) against MongoDB. The embedded FerretDB scans a collection
  * for every filter but `_id` equality, so an import there costs more per page as the collection
- * grows; the default there is 2,500 per workspace (10,000 in all) to keep the run bounded, and
+ * grows; the default there is 250 per workspace (1,000 in all) to keep the run bounded, and
  * BENCH_DIRECTORY_USERS overrides it.
  */
-const USERS_PER_WORKSPACE = Number(process.env.BENCH_DIRECTORY_USERS ?? (process.env.MONGODB_URI ? 25_000 : 2_500));
+const USERS_PER_WORKSPACE = Number(process.env.BENCH_DIRECTORY_USERS ?? (process.env.MONGODB_URI ? 25_000 : 250));
 const TOTAL_USERS = USERS_PER_WORKSPACE * 4;
 const PROMPTS_PER_PLATFORM: Record<Platform, number> = { slack: 200, teams: 400, webex: 50, zoom: 180 };
 const POST_PATHS: Record<Platform, RegExp> = {
@@ -82,7 +82,7 @@ const bench: BenchModule = {
       // Bulk prompts per platform, with a 429 (Retry-After: 1) injected into each platform's posts.
       for (const platform of ['slack', 'teams', 'webex', 'zoom'] as const) {
         const sim = sims[platform]!.sim;
-        const wanted = PROMPTS_PER_PLATFORM[platform];
+        const wanted = Math.min(PROMPTS_PER_PLATFORM[platform], USERS_PER_WORKSPACE);
         const prefix = { slack: 's', teams: 't', webex: 'w', zoom: 'z' }[platform];
         await PersonModel.updateMany({ organizationId: service.organizationId }, { $set: { syncState: 'on' } });
         await PersonModel.updateMany(
