@@ -123,7 +123,7 @@ export async function schemaErrors(schemaFile: string, value: unknown): Promise<
 
 /** Every string in a JSON-like value that is an http(s) URL, with where it was found. */
 export function urlsIn(value: unknown, at = ''): Array<{ at: string; url: string }> {
-  if (typeof value === 'string') return /^https?:\/\//i.test(value) ? [{ at, url: value }] : [];
+  if (typeof value === 'string') return value.match(/^https?:\/\//i) ? [{ at, url: value }] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => urlsIn(v, `${at}[${i}]`));
   if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => urlsIn(v, at ? `${at}.${k}` : k));
   return [];

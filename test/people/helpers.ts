@@ -28,8 +28,8 @@ export function waitForPost(s: SandboxService, platform: Platform, needle: strin
     (c) =>
       c.seq > afterSeq &&
       c.method === 'POST' &&
-      POST_PATHS[platform].test(c.path) &&
-      (typeof needle === 'string' ? JSON.stringify(c.body).includes(needle) : needle.test(JSON.stringify(c.body))),
+      c.path.match(POST_PATHS[platform]) !== null &&
+      (typeof needle === 'string' ? JSON.stringify(c.body).includes(needle) : JSON.stringify(c.body).match(needle) !== null),
     timeoutMs,
   );
 }
