@@ -6,8 +6,8 @@ import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { createLogger } from './log.js';
 import { startService, type Service } from './service.js';
 import { adapterFactories } from './adapters.js';
-import { startSandbox, type Sandbox } from './sandbox/index.js';
-import { sandboxWeb } from './web/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { sandboxWeb } from '../sandbox/web/index.js';
 
 async function main(): Promise<void> {
   let config: AppConfig;

@@ -15,7 +15,7 @@ import { runDirectorySync } from '../../src/jobs/directory-sync.job.js';
 import { PROMPT_BULK_JOB, PROMPT_RATE_PER_SECOND } from '../../src/jobs/prompt-bulk.job.js';
 import { createLogger } from '../../src/log.js';
 import { PersonModel, WorkspaceModel } from '../../src/models/index.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '../../sandbox/index.js';
 import { startService } from '../../src/service.js';
 import { figure, type BenchModule, type BenchResult } from './types.js';
 

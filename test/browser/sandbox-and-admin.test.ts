@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PersonModel } from '../../src/models/index.js';
-import { DEMO_ADMIN_EMAIL } from '../../src/sandbox/index.js';
+import { DEMO_ADMIN_EMAIL } from '../../sandbox/index.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
 

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { freePort } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/log.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { startService, type Service } from '../../src/service.js';
-import { sandboxWeb } from '../../src/web/sandbox/index.js';
+import { sandboxWeb } from '../../sandbox/web/index.js';
 import { freshDatabaseUri } from './db.js';
 import { testAdapterFactories } from './test-adapters.js';
 

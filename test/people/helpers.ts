@@ -2,7 +2,7 @@
 import type { Types } from 'mongoose';
 import type { Platform } from '../../src/chat-adapter.js';
 import { PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
-import type { RecordedCall } from '../../src/sandbox/sim-core.js';
+import type { RecordedCall } from '../../sandbox/simulators/sim-core.js';
 import type { SandboxService } from '../helpers/sandbox-service.js';
 
 /** The simulator server of a platform. */

@@ -13,7 +13,7 @@ import { Cipher, resolveEncryptionKey } from '../../src/crypto.js';
 import { openDatabase, type Database } from '../../src/db/connect.js';
 import { freePort } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/log.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import type { Service } from '../../src/service.js';
 import { freshDatabaseUri } from '../helpers/db.js';
 

@@ -9,7 +9,7 @@ import type { Platform } from '../../src/chat-adapter.js';
 import { MessageLinkModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
 import type { WorkspaceDoc } from '../../src/models/workspace.model.js';
 import type { Cipher } from '../../src/crypto.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../sandbox/index.js';
 
 /** A person of the test organization with their platform user ids. */
 export interface TestPerson {

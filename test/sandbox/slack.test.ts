@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebClient, ErrorCode, type WebAPIPlatformError } from '@slack/web-api';
-import { createSlackSimulator, signSlackRequest, type SlackSimulator } from '../../src/sandbox/slack/server.js';
+import { createSlackSimulator, signSlackRequest, type SlackSimulator } from '../../sandbox/simulators/slack/server.js';
 
 describe('Slack simulator driven by @slack/web-api', () => {
   let slack: SlackSimulator;

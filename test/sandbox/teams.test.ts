@@ -4,7 +4,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import { ConnectorClient, TokenCredentials } from 'botframework-connector';
-import { createTeamsSimulator, type TeamsSimulator } from '../../src/sandbox/teams/server.js';
+import { createTeamsSimulator, type TeamsSimulator } from '../../sandbox/simulators/teams/server.js';
 
 let sim: TeamsSimulator;
 let tenantId: string;

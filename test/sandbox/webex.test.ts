@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboundPolicy, HttpStatusError, parseRetryAfter } from '../../src/outbound.js';
-import { createWebexSimulator, type WebexSimulator } from '../../src/sandbox/webex/server.js';
-import { decodeWebexId } from '../../src/sandbox/webex/ids.js';
+import { createWebexSimulator, type WebexSimulator } from '../../sandbox/simulators/webex/server.js';
+import { decodeWebexId } from '../../sandbox/simulators/webex/ids.js';
 import type Framework from 'webex-node-bot-framework';
 
 // The Webex SDK reads its API base from the environment once, when the module loads.

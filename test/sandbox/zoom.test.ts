@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpStatusError, OutboundPolicy, parseRetryAfter } from '../../src/outbound.js';
-import { createZoomSimulator, userJidOf, zoomSignature, type ZoomSimulator } from '../../src/sandbox/zoom/server.js';
+import { createZoomSimulator, userJidOf, zoomSignature, type ZoomSimulator } from '../../sandbox/simulators/zoom/server.js';
 
 let zoom: ZoomSimulator;
 const accountId = 'acctSandboxTest';

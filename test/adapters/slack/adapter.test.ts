@@ -16,7 +16,7 @@ import {
 } from '../../../src/chat-adapter.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
-import { createSlackSimulator, type SlackSimulator } from '../../../src/sandbox/slack/server.js';
+import { createSlackSimulator, type SlackSimulator } from '../../../sandbox/simulators/slack/server.js';
 
 class RecordingSink {
   readonly events: InboundEvent[] = [];

@@ -15,7 +15,7 @@ import {
 } from '../../../src/chat-adapter.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
-import { createTeamsSimulator, type TeamsSimulator } from '../../../src/sandbox/teams/server.js';
+import { createTeamsSimulator, type TeamsSimulator } from '../../../sandbox/simulators/teams/server.js';
 import { createTeamsAdapter } from '../../../adapters/teams/index.js';
 import { cardSubmit, messageDelete, messageEdit, personalInstall, personalMessage } from '../../fixtures/teams/activities.js';
 

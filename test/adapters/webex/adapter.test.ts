@@ -15,7 +15,7 @@ import type {
 } from '../../../src/chat-adapter.js';
 import { loadConfig, type AppConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
-import { createWebexSimulator, WebexSimulator, type SimPerson } from '../../../src/sandbox/webex/server.js';
+import { createWebexSimulator, WebexSimulator, type SimPerson } from '../../../sandbox/simulators/webex/server.js';
 
 class RecordingSink {
   events: InboundEvent[] = [];

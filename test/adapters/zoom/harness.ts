@@ -17,7 +17,7 @@ import type {
 import { loadConfig, type AppConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
 import { createZoomAdapter, type ZoomAdapter, type ZoomAdapterOptions } from '../../../adapters/zoom/index.js';
-import { createZoomSimulator, type ZoomSimulator, type ZoomSimulatorOptions } from '../../../src/sandbox/zoom/server.js';
+import { createZoomSimulator, type ZoomSimulator, type ZoomSimulatorOptions } from '../../../sandbox/simulators/zoom/server.js';
 
 /** Records every event; commands get a reply echoing their text. */
 export class RecordingSink implements InboundSink {

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseZoomEvent } from '../../../adapters/zoom/parse.js';
-import { urlValidationEvent, userJidOf, zoomSignature } from '../../../src/sandbox/zoom/server.js';
+import { urlValidationEvent, userJidOf, zoomSignature } from '../../../sandbox/simulators/zoom/server.js';
 import * as fixtures from '../../fixtures/zoom/events.js';
 import { startZoomHarness, type ZoomHarness } from './harness.js';
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterErrorCode } from '../../../src/chat-adapter.js';
-import { userJidOf } from '../../../src/sandbox/zoom/server.js';
+import { userJidOf } from '../../../sandbox/simulators/zoom/server.js';
 import { startZoomHarness, type ZoomHarness } from './harness.js';
 
 const accountId = 'acctOutbound';

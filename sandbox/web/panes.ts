@@ -5,17 +5,17 @@
  * adapters' converters, buttons from Block Kit, Adaptive Cards or Zoom cards). Typing and clicking
  * go through each simulator's signed inbound helpers to the service, like the real client would.
  */
-import type { Platform } from '../../chat-adapter.js';
-import { slackToNeutral } from '../../../adapters/slack/format.js';
-import { toNeutral as teamsToNeutral } from '../../../adapters/teams/format.js';
-import { toNeutral as webexToNeutral } from '../../../adapters/webex/format.js';
-import { userMessageToNeutral, zoomMarkdownToNeutral } from '../../../adapters/zoom/format.js';
-import type { Simulators } from '../../sandbox/index.js';
-import type { SimServer } from '../../sandbox/sim-core.js';
-import type { SlackSimulator } from '../../sandbox/slack/server.js';
-import type { TeamsSimulator } from '../../sandbox/teams/server.js';
-import type { WebexSimulator } from '../../sandbox/webex/server.js';
-import { userJidOf, type ZoomSimulator } from '../../sandbox/zoom/server.js';
+import type { Platform } from '../../src/chat-adapter.js';
+import { slackToNeutral } from '../../adapters/slack/format.js';
+import { toNeutral as teamsToNeutral } from '../../adapters/teams/format.js';
+import { toNeutral as webexToNeutral } from '../../adapters/webex/format.js';
+import { userMessageToNeutral, zoomMarkdownToNeutral } from '../../adapters/zoom/format.js';
+import type { Simulators } from '../index.js';
+import type { SimServer } from '../simulators/sim-core.js';
+import type { SlackSimulator } from '../simulators/slack/server.js';
+import type { TeamsSimulator } from '../simulators/teams/server.js';
+import type { WebexSimulator } from '../simulators/webex/server.js';
+import { userJidOf, type ZoomSimulator } from '../simulators/zoom/server.js';
 
 /** Someone a pane can act as. */
 export interface PaneUser {

@@ -3,7 +3,7 @@
  * simulated platforms, some on two of them (same email), with buildings and staff/student set,
  * so prompts, the Sync now flow, DMs and group syncs have something real to work on.
  */
-import type { Platform } from '../chat-adapter.js';
+import type { Platform } from '../src/chat-adapter.js';
 import type { Simulators } from './index.js';
 
 /** One demo person. */

@@ -3,11 +3,11 @@
  * admin page's "Sign in as the demo admin", which points a simulator's sign-in page at the demo
  * admin and then runs the ordinary OAuth sign-in.
  */
-import type { Platform } from '../../chat-adapter.js';
-import { DEMO_ADMIN_EMAIL, type Sandbox, type Simulators } from '../../sandbox/index.js';
-import type { ExtraRoutes } from '../../service.js';
-import type { Core } from '../../core/core.js';
-import type { DemoAdminSignIn } from '../admin/admin-routes.js';
+import type { Platform } from '../../src/chat-adapter.js';
+import { DEMO_ADMIN_EMAIL, type Sandbox, type Simulators } from '../index.js';
+import type { ExtraRoutes } from '../../src/service.js';
+import type { Core } from '../../src/core/core.js';
+import type { DemoAdminSignIn } from '../../src/web/admin/admin-routes.js';
 import { sandboxRoutes } from './sandbox-routes.js';
 
 /** Makes the demo admin the one who signs in on the first simulator that has them. */

@@ -8,11 +8,11 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
-import { PLATFORMS, type Platform } from '../../chat-adapter.js';
-import { PLATFORM_NAMES, type Core } from '../../core/core.js';
-import type { Simulators } from '../../sandbox/index.js';
-import { DEMO_PEOPLE } from '../../sandbox/demo-org.js';
-import { html, layout, SafeHtml } from '../pages.js';
+import { PLATFORMS, type Platform } from '../../src/chat-adapter.js';
+import { PLATFORM_NAMES, type Core } from '../../src/core/core.js';
+import type { Simulators } from '../index.js';
+import { DEMO_PEOPLE } from '../demo-org.js';
+import { html, layout, SafeHtml } from '../../src/web/pages.js';
 import { createPanes, PaneInputError, type PlatformPane } from './panes.js';
 
 const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');

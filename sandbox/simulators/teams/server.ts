@@ -9,7 +9,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { deliver, SimServer } from '../sim-core.js';
-import type { AppConfig } from '../../config.js';
+import type { AppConfig } from '../../../src/config.js';
 
 /** The Bot Framework token issuer, as the real channel service signs it. */
 export const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';

@@ -3,17 +3,17 @@
  * adapters and SDKs are used unchanged; only their `*_URL` settings and credentials point at the
  * simulators. Once the service is up, the simulated workspaces are registered like installed ones.
  */
-import type { Platform } from '../chat-adapter.js';
-import type { AppConfig } from '../config.js';
-import type { Logger } from '../log.js';
-import { PersonModel, WorkspaceModel } from '../models/index.js';
-import { runDirectorySync } from '../jobs/directory-sync.job.js';
+import type { Platform } from '../src/chat-adapter.js';
+import type { AppConfig } from '../src/config.js';
+import type { Logger } from '../src/log.js';
+import { PersonModel, WorkspaceModel } from '../src/models/index.js';
+import { runDirectorySync } from '../src/jobs/directory-sync.job.js';
 import { DEMO_PEOPLE, seedDemoOrganization } from './demo-org.js';
-import type { Service } from '../service.js';
-import { createSlackSimulator, type SlackSimulator } from './slack/server.js';
-import { createTeamsSimulator, type TeamsSimulator } from './teams/server.js';
-import { createWebexSimulator, type WebexSimulator } from './webex/server.js';
-import { createZoomSimulator, type ZoomSimulator } from './zoom/server.js';
+import type { Service } from '../src/service.js';
+import { createSlackSimulator, type SlackSimulator } from './simulators/slack/server.js';
+import { createTeamsSimulator, type TeamsSimulator } from './simulators/teams/server.js';
+import { createWebexSimulator, type WebexSimulator } from './simulators/webex/server.js';
+import { createZoomSimulator, type ZoomSimulator } from './simulators/zoom/server.js';
 
 /** The running simulators, by platform (only those in sandbox mode). */
 export interface Simulators {
