@@ -6,12 +6,12 @@ import { createSlackAdapter } from '../adapters/slack/index.js';
 import { createTeamsAdapter } from '../adapters/teams/index.js';
 import { createWebexAdapter } from '../adapters/webex/index.js';
 import { createZoomAdapter } from '../adapters/zoom/index.js';
-import type { AdapterFactory } from './service.js';
+import { platformAdapter, type AdapterFactory } from './service.js';
 
-/** Every platform adapter, in the order their routes are mounted. */
+/** Every platform adapter, in the order their routes are mounted; each is built only when its platform is on. */
 export const adapterFactories: AdapterFactory[] = [
-  (deps) => createSlackAdapter(deps),
-  (deps) => createTeamsAdapter(deps),
-  (deps) => createWebexAdapter(deps),
-  (deps) => createZoomAdapter(deps),
+  platformAdapter('slack', (deps) => createSlackAdapter(deps)),
+  platformAdapter('teams', (deps) => createTeamsAdapter(deps)),
+  platformAdapter('webex', (deps) => createWebexAdapter(deps)),
+  platformAdapter('zoom', (deps) => createZoomAdapter(deps)),
 ];

@@ -100,7 +100,8 @@ export interface HealthReport {
   tokenValid: boolean;
   botPresent: boolean;
   scopesGranted: boolean;
-  webhooksRegistered: boolean;
+  /** `'unknown'` where the platform has no API to read its event subscriptions (Slack, Teams). */
+  webhooksRegistered: boolean | 'unknown';
   missingScopes: string[];
   detail?: string;
 }
@@ -165,9 +166,22 @@ export interface ExchangeParams {
   codeVerifier?: string;
 }
 
+/** A workspace the environment's credentials define (single-workspace Slack, a Teams tenant, …). */
+export interface ConfiguredWorkspace extends WorkspaceRef {
+  name: string;
+}
+
 /** The one interface each `adapters/<platform>` implements. */
 export interface ChatAdapter {
   readonly platform: Platform;
+  /** True when personal OAuth (user sync) is set up for this platform, so "Connect" can be offered. */
+  readonly userOAuth: boolean;
+  /**
+   * The workspaces the configuration itself defines, looked up on the platform (e.g. Slack
+   * `auth.test`, Webex `people/me`); registered at every start-up. Optional: platforms whose
+   * workspaces arrive only through installs have none.
+   */
+  configuredWorkspaces?(): Promise<ConfiguredWorkspace[]>;
   /** Mounts the platform's inbound endpoints (paths from the design's contract) on the app. */
   mount(router: Router): void;
   /** Starts background work (token warm-up, webhook registration); optional. */

@@ -1,7 +1,11 @@
 /**
  * Configuration from the environment, validated once at start. Every problem is reported as one
  * line naming the setting, what is wrong and an example; secret values are never echoed.
- * Without platform credentials a platform runs in sandbox mode against its local simulator.
+ *
+ * Two modes. **Production**: some platform has credentials and `CROSSTALK_SANDBOX` is not set; each
+ * platform with credentials is on, every other platform is off. **Sandbox**: no platform has
+ * credentials, or `CROSSTALK_SANDBOX=1`; the platforms without credentials run against local
+ * simulators (loaded only in this mode).
  */
 import { z } from 'zod';
 import type { Platform } from './chat-adapter.js';
@@ -49,6 +53,12 @@ const schema = z.object({
       .optional(),
   ),
   CROSSTALK_DATA_DIR: optionalString,
+  CROSSTALK_SANDBOX: optionalString.pipe(
+    z.enum(['0', '1', 'true', 'false'], { message: 'must be 1 (sandbox beside real credentials) or 0, e.g. 1' }).optional(),
+  ),
+  CROSSTALK_METRICS_TOKEN: optionalString.pipe(
+    z.string().min(16, { message: 'must be at least 16 characters, e.g. the output of `openssl rand -hex 24`' }).optional(),
+  ),
   CROSSTALK_ENCRYPTION_KEY: encryptionKey,
   CROSSTALK_ADMINS: optionalString.pipe(
     z
@@ -111,8 +121,11 @@ const schema = z.object({
 
 type Env = z.infer<typeof schema>;
 
-/** Platform settings; `sandbox` is true when no real credentials were given. */
+/** Whether a platform is on, and how. */
 export interface PlatformConfig {
+  /** Real credentials were given in the environment. */
+  configured: boolean;
+  /** Runs against its local simulator (sandbox mode, no credentials). */
   sandbox: boolean;
 }
 
@@ -126,8 +139,12 @@ export interface AppConfig {
   encryptionKey?: Buffer;
   admins: string[];
   logLevel: string;
-  /** True when every platform runs against its simulator. */
+  /** Sandbox mode: platforms without credentials are simulated, with demo data. */
   sandbox: boolean;
+  /** `CROSSTALK_SANDBOX=1` was set beside real credentials (start-up warns). */
+  sandboxForced: boolean;
+  /** Bearer token `/metrics` asks for; open when unset. */
+  metricsToken?: string;
   /** Relay delivery: lease length, first retry delay, attempts before the sender is told. */
   relay: { leaseMs: number; retryBaseMs: number; maxAttempts: number };
   slack: PlatformConfig & {
@@ -172,9 +189,16 @@ export class ConfigError extends Error {
   }
 }
 
+const ALL_PLATFORMS = ['slack', 'teams', 'webex', 'zoom'] as const;
+
 /** Platforms whose credentials are set in the environment. */
 export function configuredPlatforms(config: AppConfig): Platform[] {
-  return (['slack', 'teams', 'webex', 'zoom'] as const).filter((p) => !config[p].sandbox);
+  return ALL_PLATFORMS.filter((p) => config[p].configured);
+}
+
+/** Platforms that are on: configured ones, plus the simulated ones in sandbox mode. */
+export function enabledPlatforms(config: AppConfig): Platform[] {
+  return ALL_PLATFORMS.filter((p) => config[p].configured || config[p].sandbox);
 }
 
 /** Reads and validates the environment; throws `ConfigError` listing every problem. */
@@ -213,18 +237,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('ZOOM_WEBHOOK_SECRET_TOKEN: is required with Zoom credentials, e.g. the Secret Token from the Feature page');
   }
 
-  const slackSandbox = !e.SLACK_BOT_TOKEN && !e.SLACK_CLIENT_ID;
-  const teamsSandbox = !e.MICROSOFT_APP_ID;
-  const webexSandbox = !e.WEBEX_BOT_TOKEN;
-  const zoomSandbox = !e.ZOOM_CLIENT_ID;
-  const sandbox = slackSandbox && teamsSandbox && webexSandbox && zoomSandbox;
+  if (e.ZOOM_CLIENT_ID && !e.ZOOM_ACCOUNT_ID) {
+    problems.push("ZOOM_ACCOUNT_ID: is required with Zoom credentials, e.g. the Account ID from your Zoom account's profile page");
+  }
 
-  if (!sandbox && !e.CROSSTALK_ENCRYPTION_KEY) {
+  const configured = {
+    slack: Boolean(e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID),
+    teams: Boolean(e.MICROSOFT_APP_ID),
+    webex: Boolean(e.WEBEX_BOT_TOKEN),
+    zoom: Boolean(e.ZOOM_CLIENT_ID),
+  };
+  const anyConfigured = Object.values(configured).some(Boolean);
+  const sandboxForced = e.CROSSTALK_SANDBOX === '1' || e.CROSSTALK_SANDBOX === 'true';
+  const sandbox = !anyConfigured || sandboxForced;
+  const simulated = (p: keyof typeof configured) => sandbox && !configured[p];
+
+  if (anyConfigured && !e.CROSSTALK_ENCRYPTION_KEY) {
     problems.push(
       'CROSSTALK_ENCRYPTION_KEY: is required once real platform credentials are set, e.g. the output of `openssl rand -base64 32`',
     );
   }
-  if (!sandbox && !e.PUBLIC_URL) {
+  if (anyConfigured && !e.PUBLIC_URL) {
     problems.push('PUBLIC_URL: is required once real platform credentials are set, e.g. https://crosstalk.example.com');
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -241,13 +274,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .filter(Boolean),
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     sandbox,
+    sandboxForced: sandboxForced && anyConfigured,
+    metricsToken: e.CROSSTALK_METRICS_TOKEN,
     relay: {
       leaseMs: e.CROSSTALK_RELAY_LEASE_MS ?? 10_000,
       retryBaseMs: e.CROSSTALK_RELAY_RETRY_BASE_MS ?? 1_000,
       maxAttempts: e.CROSSTALK_RELAY_MAX_ATTEMPTS ?? 8,
     },
     slack: {
-      sandbox: slackSandbox,
+      configured: configured.slack,
+      sandbox: simulated('slack'),
       signingSecret: e.SLACK_SIGNING_SECRET,
       botToken: e.SLACK_BOT_TOKEN,
       clientId: e.SLACK_CLIENT_ID,
@@ -255,7 +291,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
     },
     teams: {
-      sandbox: teamsSandbox,
+      configured: configured.teams,
+      sandbox: simulated('teams'),
       appId: e.MICROSOFT_APP_ID,
       appPassword: e.MICROSOFT_APP_PASSWORD,
       tenantId: e.MICROSOFT_APP_TENANT_ID,
@@ -265,7 +302,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       openIdMetadata: e.BOTFRAMEWORK_OPENID_METADATA ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
     },
     webex: {
-      sandbox: webexSandbox,
+      configured: configured.webex,
+      sandbox: simulated('webex'),
       botToken: e.WEBEX_BOT_TOKEN,
       webhookSecret: e.WEBEX_WEBHOOK_SECRET,
       clientId: e.WEBEX_CLIENT_ID,
@@ -273,7 +311,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiUrl: e.WEBEX_API_URL ?? 'https://webexapis.com/v1',
     },
     zoom: {
-      sandbox: zoomSandbox,
+      configured: configured.zoom,
+      sandbox: simulated('zoom'),
       clientId: e.ZOOM_CLIENT_ID,
       clientSecret: e.ZOOM_CLIENT_SECRET,
       botJid: e.ZOOM_BOT_JID,

@@ -8,8 +8,8 @@ import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Agenda } from 'agenda';
 import type { Types } from 'mongoose';
-import type { AdapterDeps, ChatAdapter } from './chat-adapter.js';
-import type { AppConfig } from './config.js';
+import { PLATFORMS, type AdapterDeps, type ChatAdapter, type Platform } from './chat-adapter.js';
+import { enabledPlatforms, type AppConfig } from './config.js';
 import { Cipher, resolveEncryptionKey } from './crypto.js';
 import { openDatabase, pingDatabase, type Database } from './db/connect.js';
 import { allJobs, createAgenda, startAgenda, type JobDefinition } from './jobs/registry.js';
@@ -24,8 +24,21 @@ import { syncRoutes } from './web/sync-routes.js';
 import { adminRoutes, type DemoAdminSignIn } from './web/admin/admin-routes.js';
 import { registerCoreHandlers } from './core/handlers.js';
 
-/** Builds the adapters from their dependencies (see src/adapters.ts for the real set). */
-export type AdapterFactory = (deps: AdapterDeps) => ChatAdapter;
+/**
+ * Builds an adapter from its dependencies (see src/adapters.ts for the real set). A factory tagged
+ * with its platform (`platformAdapter`) is only called when that platform is on.
+ */
+export type AdapterFactory = ((deps: AdapterDeps) => ChatAdapter) & { platform?: Platform };
+
+/** Tags an adapter factory with its platform, so it is built only when the platform is on. */
+export function platformAdapter(platform: Platform, create: (deps: AdapterDeps) => ChatAdapter): AdapterFactory {
+  return Object.assign((deps: AdapterDeps) => create(deps), { platform });
+}
+
+/** Start-up failures worth one plain sentence instead of a stack trace. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
 
 /** Pages mounted next to the built-in ones; `close` ends their long-lived responses at shutdown. */
 export interface ExtraRoutes {
@@ -76,6 +89,8 @@ export async function startService(options: {
   const { config, log } = options;
 
   const db = await openDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, log });
+  let agendaOf: Agenda | undefined;
+  let started: ChatAdapter[] = [];
   try {
     const cipher = new Cipher(resolveEncryptionKey(config.encryptionKey, config.dataDir));
     const organizationId = await ensureDefaultOrganization(config.sandbox);
@@ -87,7 +102,8 @@ export async function startService(options: {
       workspaces: createWorkspaceDirectory(cipher, () => organizationId),
       store: createAdapterStore(cipher),
     };
-    const adapters = (options.adapterFactories ?? []).map((factory) => factory(deps));
+    const enabled = new Set(enabledPlatforms(config));
+    const adapters = (options.adapterFactories ?? []).filter((f) => !f.platform || enabled.has(f.platform)).map((factory) => factory(deps));
 
     const core: Core = {
       config,
@@ -101,9 +117,12 @@ export async function startService(options: {
     const jobs = (options.jobs ?? allJobs)(core);
     const agenda = createAgenda({ db: db.connection.db!, log, jobs, processEvery: options.processEvery });
     core.agenda = agenda;
+    agendaOf = agenda;
+    started = adapters;
     const commands = registerCoreHandlers(core, inbound);
     await startAgenda(agenda, jobs);
     for (const adapter of adapters) await adapter.start?.();
+    await registerConfiguredWorkspaces(adapters, deps, log);
 
     let shuttingDown = false;
     const admin = adminRoutes(core, commands, { demoSignIn: options.demoAdminSignIn });
@@ -117,6 +136,10 @@ export async function startService(options: {
         app.use(admin.router);
         for (const extra of extras) app.use(extra.router);
       },
+      platforms: Object.fromEntries(
+        PLATFORMS.map((p) => [p, config[p].configured ? 'on' : config[p].sandbox ? 'simulated' : 'not configured']),
+      ),
+      metricsToken: config.metricsToken,
       readiness: {
         database: () => pingDatabase(db.connection),
         jobs: async () => {
@@ -127,7 +150,11 @@ export async function startService(options: {
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.port, options.host ?? '0.0.0.0', () => resolve(s));
-      s.once('error', reject);
+      s.once('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EADDRINUSE') reject(new StartupError(`port ${config.port} is already in use; stop the other process or set PORT to a free port`));
+        else if (err.code === 'EACCES') reject(new StartupError(`port ${config.port} needs privileges this process does not have; set PORT to 1024 or above`));
+        else reject(err);
+      });
     });
     const { port } = server.address() as AddressInfo;
     const url = `http://127.0.0.1:${port}`;
@@ -154,7 +181,32 @@ export async function startService(options: {
     if (!config.publicUrl) core.publicUrl = url.replace('127.0.0.1', 'localhost');
     return { config, url, db, agenda, adapters, inbound, cipher, organizationId, core, stop };
   } catch (err) {
+    await agendaOf?.stop(false).catch(() => {});
+    for (const adapter of started) await adapter.stop?.().catch(() => {});
     await db.close().catch(() => {});
     throw err;
+  }
+}
+
+/**
+ * Registers (or refreshes) the workspaces the environment's credentials define, on every start:
+ * idempotent, because the platform's own id is the workspace's unique key. A platform that cannot
+ * be reached or refuses the credentials is logged and left for `directory status` to show; the
+ * other platforms still start.
+ */
+async function registerConfiguredWorkspaces(adapters: ChatAdapter[], deps: AdapterDeps, log: Logger): Promise<void> {
+  for (const adapter of adapters) {
+    if (!adapter.configuredWorkspaces) continue;
+    try {
+      for (const ws of await adapter.configuredWorkspaces()) {
+        await deps.workspaces.upsert(adapter.platform, ws);
+        log.info({ platform: adapter.platform, workspace: ws.name, externalId: ws.externalId }, 'workspace registered from configuration');
+      }
+    } catch (err) {
+      log.error(
+        { platform: adapter.platform, err: err instanceof Error ? err.message : String(err) },
+        'could not register the configured workspace; check the credentials (directory status shows the details)',
+      );
+    }
   }
 }

@@ -215,6 +215,21 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
   return {
     platform: 'slack',
     ...slackMembers(api, botTokenFor),
+    userOAuth: useOAuth,
+
+    async configuredWorkspaces() {
+      // Single-workspace mode: the bot token names its workspace (auth.test: team_id, team, user_id, bot_id).
+      if (!slack.botToken) return [];
+      const who = await api.call('auth.test', () => api.client(slack.botToken!).auth.test());
+      if (!who.team_id) throw new AdapterError(AdapterErrorCode.InvalidToken, 'slack auth.test returned no team for SLACK_BOT_TOKEN');
+      return [
+        {
+          externalId: who.team_id,
+          name: who.team ?? who.team_id,
+          credentials: { botToken: slack.botToken, ...(who.user_id ? { botUserId: who.user_id } : {}), ...(who.bot_id ? { botId: who.bot_id } : {}) },
+        },
+      ];
+    },
 
     mount(router: Router) {
       router.post(Object.values(SLACK_PATHS), readRaw, verifyFirst);
@@ -343,7 +358,7 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
       try {
         token = await botTokenFor(workspace);
       } catch (err) {
-        return { tokenValid: false, botPresent: false, scopesGranted: false, webhooksRegistered: true, missingScopes: BOT_SCOPES, detail: (err as Error).message };
+        return { tokenValid: false, botPresent: false, scopesGranted: false, webhooksRegistered: 'unknown', missingScopes: BOT_SCOPES, detail: (err as Error).message };
       }
       try {
         const res = await api.call('auth.test', () => api.client(token).auth.test());
@@ -353,13 +368,13 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
           tokenValid: true,
           botPresent: Boolean(res.bot_id),
           scopesGranted: missingScopes.length === 0,
-          webhooksRegistered: true,
+          webhooksRegistered: 'unknown',
           missingScopes,
           detail: notes.join('; '),
         };
       } catch (err) {
         if (err instanceof AdapterError && err.code === AdapterErrorCode.InvalidToken) {
-          return { tokenValid: false, botPresent: false, scopesGranted: false, webhooksRegistered: true, missingScopes: BOT_SCOPES, detail: err.message };
+          return { tokenValid: false, botPresent: false, scopesGranted: false, webhooksRegistered: 'unknown', missingScopes: BOT_SCOPES, detail: err.message };
         }
         throw err;
       }

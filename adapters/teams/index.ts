@@ -7,7 +7,7 @@
  * id; a bot conversation is the Bot Connector's `a:…` id; a user-sync conversation is a Graph chat
  * id (`19:…`); `addMember` takes a team id, or `teamId/channelId` for a private or shared channel.
  */
-import express, { type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ActivityHandler, TurnContext, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type ConversationReference } from 'botbuilder';
 import {
   AdapterError,
@@ -61,6 +61,9 @@ function graphMessage(message: OutboundMessage): Record<string, unknown> {
   return { body: { contentType: 'html', content: html }, ...(mentions.length ? { mentions } : {}) };
 }
 
+/** The name a tenant's workspace gets until an admin renames it (Graph's organization name needs another permission). */
+const TENANT_NAME = 'Microsoft Teams';
+
 /** Creates the Teams adapter. */
 export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptions = {}): ChatAdapter {
   const { config, log, sink, store } = deps;
@@ -76,10 +79,22 @@ export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptio
   const connector = new Connector(adapter, appId);
   const graph = new GraphApi(teams, policy, options.pageSize);
 
+  const knownTenants = new Set<string>();
+  /** A tenant that installs the app (multi-tenant) becomes a workspace with its first activity. */
+  async function registerTenant(tenantId: string): Promise<void> {
+    if (knownTenants.has(tenantId)) return;
+    if (!(await deps.workspaces.get('teams', tenantId))) {
+      await deps.workspaces.upsert('teams', { externalId: tenantId, name: TENANT_NAME, credentials: {} });
+      log.info({ tenantId }, 'teams tenant registered from its first activity');
+    }
+    knownTenants.add(tenantId);
+  }
+
   async function remember(activity: TeamsActivity): Promise<void> {
     const tenantId = tenantOf(activity);
     const conversationId = activity.conversation?.id;
     if (!tenantId || !conversationId) return;
+    await registerTenant(tenantId);
     const reference = TurnContext.getConversationReference(activity as Activity);
     reference.conversation = { ...reference.conversation!, tenantId };
     await store.set('teams', tenantId, convKey(conversationId), reference);
@@ -152,24 +167,41 @@ export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptio
   return {
     platform: 'teams',
     ...teamsMembers(graph),
+    userOAuth: Boolean(teams.appId && teams.appPassword),
+
+    async configuredWorkspaces() {
+      // A single-tenant app (or a multi-tenant one pinned to a tenant) is registered for that
+      // tenant at start; other tenants register themselves with their first activity (remember()).
+      if (!teams.tenantId) return [];
+      return [{ externalId: teams.tenantId, name: TENANT_NAME, credentials: {} }];
+    },
 
     mount(router: Router): void {
-      router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
+      // The Bot Framework token is checked before the body is even parsed: no token, no work.
+      const refuse = (res: Response, reason: string) => {
+        log.warn({ reason }, 'teams: refused an unauthenticated activity');
+        res.status(401).send('Unauthorized Access. Request is not authorized');
+      };
+      const requireBearer = (req: Request, res: Response, next: NextFunction) => {
+        if (!/^Bearer [\w-]+\.[\w-]+\.[\w-]*$/.test(req.headers.authorization ?? '')) refuse(res, 'no bearer token');
+        else next();
+      };
+      router.post('/api/messages', requireBearer, express.json({ limit: '1mb' }), async (req, res) => {
         const activity = req.body as Activity | undefined;
-        if (!activity || typeof activity !== 'object' || typeof activity.type !== 'string') {
+        const wellFormed = Boolean(activity && typeof activity === 'object' && typeof activity.type === 'string');
+        let authResult;
+        try {
+          authResult = await verifyInbound(auth, wellFormed ? activity! : ({} as Activity), req.headers.authorization);
+        } catch (err) {
+          refuse(res, err instanceof Error ? err.message : String(err));
+          return;
+        }
+        if (!wellFormed) {
           res.status(400).send('Bad Request');
           return;
         }
-        let authResult;
         try {
-          authResult = await verifyInbound(auth, activity, req.headers.authorization);
-        } catch (err) {
-          log.warn({ reason: err instanceof Error ? err.message : String(err) }, 'teams: refused an unauthenticated activity');
-          res.status(401).send('Unauthorized Access. Request is not authorized');
-          return;
-        }
-        try {
-          const invoke = await adapter.runAuthenticated(authResult, activity, (context) => bot.run(context));
+          const invoke = await adapter.runAuthenticated(authResult, activity!, (context) => bot.run(context));
           if (invoke) res.status(invoke.status).json(invoke.body ?? {});
           else res.status(200).end();
         } catch (err) {
@@ -246,7 +278,7 @@ export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptio
         botPresent: false,
         scopesGranted: false,
         // The messaging endpoint lives in the Azure bot registration; there is nothing to register by API.
-        webhooksRegistered: true,
+        webhooksRegistered: 'unknown',
         missingScopes: [],
       };
       try {

@@ -210,6 +210,24 @@ export function createWebexAdapter(deps: AdapterDeps, options: WebexAdapterOptio
   const adapter: ChatAdapter = {
     platform: 'webex',
     ...webexMembers(api, apiUrl, session),
+    userOAuth: Boolean(cfg.clientId && cfg.clientSecret),
+
+    async configuredWorkspaces() {
+      // The bot's own person record names its organization (GET /people/me → orgId).
+      if (!cfg.botToken) return [];
+      const s = await session();
+      const me = await api.asBot<WebexPerson>(s, 'people.me', { resource: 'people/me' });
+      const orgId = me.body.orgId;
+      if (!orgId) throw new AdapterError(AdapterErrorCode.InvalidToken, 'webex people/me returned no orgId for WEBEX_BOT_TOKEN');
+      let name = 'Webex';
+      try {
+        const org = await api.asBot<{ displayName?: string }>(s, 'organizations.get', { resource: `organizations/${encodeURIComponent(orgId)}` });
+        if (org.body.displayName) name = org.body.displayName;
+      } catch {
+        // Reading an organization needs an admin's scope on some sites; the generic name will do.
+      }
+      return [{ externalId: orgId, name, credentials: { botToken: cfg.botToken } }];
+    },
 
     mount(router: Router): void {
       router.post('/webex/webhook', express.raw({ type: () => true, limit: '1mb' }), (req, res, next) => {

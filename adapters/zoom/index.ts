@@ -213,6 +213,14 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
     platform: 'zoom',
     ...zoomMembers(api),
 
+    userOAuth: Boolean(zoom.clientId && zoom.clientSecret),
+
+    async configuredWorkspaces() {
+      // The Zoom account the app is installed on (ZOOM_ACCOUNT_ID); events carry the same accountId.
+      if (!zoom.accountId) return [];
+      return [{ externalId: zoom.accountId, name: 'Zoom', credentials: {} }];
+    },
+
     mount(router: Router) {
       router.post('/zoom/webhook', express.raw({ type: () => true, limit: '1mb' }), (req, res, next) => {
         webhook(req, res).catch(next);

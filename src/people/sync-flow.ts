@@ -20,6 +20,7 @@ import { storeGrant } from './token-health.js';
 /** Why a link or an OAuth return cannot be used; each becomes a clear page. */
 export type SyncFlowProblem =
   | 'invalid_link'
+  | 'not_available'
   | 'used_link'
   | 'expired_link'
   | 'invalid_state'
@@ -119,6 +120,9 @@ export async function startConnect(core: Core, token: string, sessionId: string,
   if (link.sessionHash !== sha256(sessionId)) throw new SyncFlowError('session_mismatch', 'Open your Sync now link again in this browser, then click Connect.');
   const account = await PlatformAccountModel.findOne({ organizationId: person.organizationId, _id: accountId, personId: person._id });
   if (!account) throw new SyncFlowError('unknown_account', 'That account is not one of yours.');
+  if (!core.adapters.get(account.platform as Platform)?.userOAuth) {
+    throw new SyncFlowError('not_available', `Connecting a ${PLATFORM_NAMES[account.platform as Platform]} account is not set up in this Crosstalk; the bot posts for you there.`);
+  }
   const attempt = await beginAuthorization(core, account.platform as Platform);
   await PromptTokenModel.updateOne(
     { organizationId: person.organizationId, _id: link._id },

@@ -3,7 +3,7 @@
  * inbound routes. No global body parser: webhook routes need the raw bytes for their signatures,
  * so each adapter parses its own body with its own size limit.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { ChatAdapter } from '../chat-adapter.js';
@@ -22,6 +22,10 @@ export function createHttpApp(options: {
   adapters: ChatAdapter[];
   readiness: ReadinessProbe;
   isShuttingDown: () => boolean;
+  /** Each platform's state for `/readyz`: on, simulated, or not configured. */
+  platforms?: Record<string, string>;
+  /** When set, `/metrics` asks for `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   extraRoutes?: (app: Express) => void;
 }): Express {
   const app = express();
@@ -66,11 +70,21 @@ export function createHttpApp(options: {
       status: ready ? 'ready' : 'not ready',
       database: database ? 'up' : 'down',
       jobs: jobs ? 'up' : 'down',
+      ...(options.platforms ? { platforms: options.platforms } : {}),
       ...(options.isShuttingDown() ? { shuttingDown: true } : {}),
     });
   });
 
-  app.get('/metrics', async (_req, res) => {
+  const metricsAuth = options.metricsToken ? Buffer.from(`Bearer ${options.metricsToken}`) : undefined;
+  app.get('/metrics', async (req, res) => {
+    if (metricsAuth) {
+      const given = Buffer.from(req.headers.authorization ?? '');
+      if (given.length !== metricsAuth.length || !timingSafeEqual(given, metricsAuth)) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+        res.status(401).json({ error: 'unauthorized', message: 'Metrics need Authorization: Bearer <CROSSTALK_METRICS_TOKEN>.' });
+        return;
+      }
+    }
     res.setHeader('Content-Type', registry.contentType);
     res.send(await registry.metrics());
   });

@@ -42,6 +42,7 @@ const STATUS_FOR: Record<string, number> = {
 
 const TITLES: Record<string, string> = {
   invalid_link: 'Link not valid',
+  not_available: 'Not set up',
   used_link: 'Link already used',
   expired_link: 'Link expired',
   identity_mismatch: 'Wrong account',
@@ -81,7 +82,7 @@ export function syncRoutes(core: Core, options: { otherReturns?: OAuthReturnHand
         (a) => html`<tr>
 <td><strong>${a.workspaceName}</strong><br><span class="muted">${a.platformName}${a.email ? html` · ${a.email}` : ''}</span></td>
 <td>${a.connected ? html`<span class="ok">✔ Authorized</span>` : a.failed ? html`<span class="bad">⚠ Authorization stopped working</span>` : html`<span class="warn">⏱ Not authorized yet</span>`}</td>
-<td>${a.connected ? '' : html`<a class="btn secondary" href="${base}/connect/${a.accountId}">Connect ${a.platformName}</a>`}</td>
+<td>${a.connected ? '' : core.adapters.get(a.platform)?.userOAuth ? html`<a class="btn secondary" href="${base}/connect/${a.accountId}">Connect ${a.platformName}</a>` : html`<span class="muted">Posting as you is not set up on ${a.platformName}; the bot posts for you.</span>`}</td>
 </tr>`,
       );
       const choices = page.accounts.map(

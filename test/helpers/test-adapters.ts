@@ -7,15 +7,15 @@ import { createTeamsAdapter } from '../../adapters/teams/index.js';
 import { createWebexAdapter } from '../../adapters/webex/index.js';
 import { createZoomAdapter } from '../../adapters/zoom/index.js';
 import type { OutboundPolicyOptions } from '../../src/outbound.js';
-import type { AdapterFactory } from '../../src/service.js';
+import { platformAdapter, type AdapterFactory } from '../../src/service.js';
 
 /** Fast retry settings for tests: a 429 with Retry-After: 1 resolves in about a second. */
 export const FAST_POLICY: OutboundPolicyOptions = { timeoutMs: 3000, retries: 3, minBackoffMs: 20, maxBackoffMs: 200 };
 
 /** The four adapters with test-sized retry settings. */
 export const testAdapterFactories: AdapterFactory[] = [
-  (deps) => createSlackAdapter(deps, { retryConfig: { retries: 3, minTimeout: 20, maxTimeout: 200 }, timeoutMs: 3000 }),
-  (deps) => createTeamsAdapter(deps, { outbound: FAST_POLICY }),
-  (deps) => createWebexAdapter(deps, { policy: FAST_POLICY }),
-  (deps) => createZoomAdapter(deps, { policy: FAST_POLICY }),
+  platformAdapter('slack', (deps) => createSlackAdapter(deps, { retryConfig: { retries: 3, minTimeout: 20, maxTimeout: 200 }, timeoutMs: 3000 })),
+  platformAdapter('teams', (deps) => createTeamsAdapter(deps, { outbound: FAST_POLICY })),
+  platformAdapter('webex', (deps) => createWebexAdapter(deps, { policy: FAST_POLICY })),
+  platformAdapter('zoom', (deps) => createZoomAdapter(deps, { policy: FAST_POLICY })),
 ];

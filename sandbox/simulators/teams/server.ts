@@ -218,6 +218,7 @@ export class TeamsSimulator {
   sandboxSettings(): AppConfig['teams'] {
     const app = this.defaultApp;
     return {
+      configured: false,
       sandbox: true,
       appId: app.appId,
       appPassword: app.password,

@@ -7,7 +7,8 @@ import { eventLog } from '../../services/event-log.js';
 import { UsageError, type CommandSpec } from '../registry.js';
 import { findWorkspace } from './workspaces.js';
 
-function yesNo(value: boolean | undefined | null): string {
+function yesNo(value: boolean | 'unknown' | undefined | null): string {
+  if (value === 'unknown') return '? (not readable through the API)';
   return value ? '✔' : '⚠';
 }
 
@@ -62,7 +63,8 @@ export const directoryVerbs: CommandSpec[] = [
             detail: err instanceof Error ? err.message : String(err),
           };
         }
-        await WorkspaceModel.updateOne({ organizationId: ctx.organization._id, _id: ws._id }, { $set: { health: { ...health, checkedAt: new Date() } } });
+        const stored = { ...health, webhooksRegistered: health.webhooksRegistered === 'unknown' ? undefined : health.webhooksRegistered };
+        await WorkspaceModel.updateOne({ organizationId: ctx.organization._id, _id: ws._id }, { $set: { health: { ...stored, checkedAt: new Date() } } });
         const last = ws.lastDirectorySync;
         const lastText = last?.at
           ? `${last.status} ${last.at.toISOString().replace('T', ' ').slice(0, 16)} UTC (${last.people ?? 0} accounts)${last.error ? `: ${last.error}` : ''}`
@@ -73,6 +75,8 @@ export const directoryVerbs: CommandSpec[] = [
           } · webhooks ${yesNo(health.webhooksRegistered)} · last sync: ${lastText}${health.detail ? `\n    ${health.detail}` : ''}`,
         );
       }
+      const off = (['slack', 'teams', 'webex', 'zoom'] as const).filter((p) => !ctx.core.adapters.has(p));
+      if (off.length) lines.push(`Not configured: ${off.map((p) => PLATFORM_NAMES[p]).join(', ')} (no credentials in this deployment).`);
       return lines.join('\n');
     },
   },

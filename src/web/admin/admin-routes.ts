@@ -162,15 +162,19 @@ ${options.demoSignIn ? html`<form method="post" action="/admin/sign-in/demo"><p 
     res.redirect(303, await startAdminSignIn(core, ensureSession(req, res), platform));
   });
 
-  router.post('/admin/sign-in/demo', async (req, res) => {
-    noStore(res);
-    const platform = options.demoSignIn?.();
-    if (!platform) {
-      res.status(404).type('html').send(problemPage('Not available', 'Signing in as the demo admin only works in the sandbox.'));
-      return;
-    }
-    res.redirect(303, await startAdminSignIn(core, ensureSession(req, res), platform));
-  });
+  // Only the sandbox has a demo admin; anywhere else the path does not exist at all.
+  const demoSignIn = options.demoSignIn;
+  if (demoSignIn) {
+    router.post('/admin/sign-in/demo', async (req, res) => {
+      noStore(res);
+      const platform = demoSignIn();
+      if (!platform) {
+        res.status(404).type('html').send(problemPage('Not available', 'No simulated platform is running to sign in with.'));
+        return;
+      }
+      res.redirect(303, await startAdminSignIn(core, ensureSession(req, res), platform));
+    });
+  }
 
   router.post('/admin/sign-out', form, async (req, res) => {
     noStore(res);

@@ -81,7 +81,7 @@ export async function startZoomHarness(
   const config: AppConfig = {
     ...base,
     publicUrl: 'https://crosstalk.test',
-    zoom: { sandbox: true, ...s },
+    zoom: { configured: false, sandbox: true, ...s },
   };
   const sink = new RecordingSink();
   const store = new MemoryStore();
