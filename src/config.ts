@@ -103,6 +103,7 @@ const schema = z.object({
   MS_GRAPH_URL: optionalUrl('https://graph.microsoft.com/v1.0'),
   MS_LOGIN_URL: optionalUrl('https://login.microsoftonline.com'),
   BOTFRAMEWORK_OPENID_METADATA: optionalUrl('https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  MS_BOT_SERVICE_URL: optionalUrl('https://smba.trafficmanager.net/teams/'),
 
   WEBEX_BOT_TOKEN: optionalString,
   WEBEX_WEBHOOK_SECRET: optionalString,
@@ -162,6 +163,8 @@ export interface AppConfig {
     graphUrl: string;
     loginUrl: string;
     openIdMetadata: string;
+    /** Bot Connector base for a tenant's first proactive 1:1 chat, before any activity gave its own serviceUrl. */
+    serviceUrl: string;
   };
   webex: PlatformConfig & {
     botToken?: string;
@@ -300,6 +303,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       graphUrl: e.MS_GRAPH_URL ?? 'https://graph.microsoft.com/v1.0',
       loginUrl: e.MS_LOGIN_URL ?? 'https://login.microsoftonline.com',
       openIdMetadata: e.BOTFRAMEWORK_OPENID_METADATA ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      // Microsoft's global address for proactive messages (Teams docs, "Send proactive messages").
+      serviceUrl: e.MS_BOT_SERVICE_URL ?? 'https://smba.trafficmanager.net/teams/',
     },
     webex: {
       configured: configured.webex,

@@ -33,7 +33,6 @@ import { mentionedIds, parseActivity, tenantOf, type TeamsActivity } from './par
 import { createBotAuthentication, verifyInbound } from './verify.js';
 
 /** Teams' public Bot Connector endpoint, used until a tenant's own `serviceUrl` has been seen. */
-const DEFAULT_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
 
 /** Test and tuning knobs. */
 export interface TeamsAdapterOptions {
@@ -62,7 +61,7 @@ function graphMessage(message: OutboundMessage): Record<string, unknown> {
 }
 
 /** The name a tenant's workspace gets until an admin renames it (Graph's organization name needs another permission). */
-const TENANT_NAME = 'Microsoft Teams';
+const TENANT_NAME = 'Teams';
 
 /** Creates the Teams adapter. */
 export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptions = {}): ChatAdapter {
@@ -217,7 +216,7 @@ export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptio
       const known = await store.get<string>('teams', tenantId, userKey(userId));
       if (known) return known;
       const serviceUrl =
-        (await store.get<string>('teams', tenantId, 'serviceUrl')) ?? workspace.credentials.serviceUrl ?? DEFAULT_SERVICE_URL;
+        (await store.get<string>('teams', tenantId, 'serviceUrl')) ?? workspace.credentials.serviceUrl ?? teams.serviceUrl;
       const ref = await connector.createPersonal(tenantId, userId, serviceUrl);
       const conversationId = ref.conversation!.id;
       await store.set('teams', tenantId, convKey(conversationId), ref);

@@ -14,6 +14,7 @@ import type { PersonDoc } from '../models/person.model.js';
 import type { PlatformAccountDoc } from '../models/platform-account.model.js';
 import type { WorkspaceDoc } from '../models/workspace.model.js';
 import { identifyCaller } from '../people/caller.js';
+import { sendToUser } from '../people/notify.js';
 import { parseCommandLine, stripCommandPrefix, type CommandLine } from './tokenize.js';
 
 /** Who is asking, where. */
@@ -52,6 +53,8 @@ export interface CommandSpec {
 export const CONFIRM_ACTION = 'crosstalk.confirm';
 export const CANCEL_ACTION = 'crosstalk.cancel';
 const CONFIRM_TTL_MS = 15 * 60_000;
+/** How long a command may run before it is answered "working on it" (Slack's deadline is 3 s). */
+const COMMAND_ANSWER_MS = 2_000;
 
 interface ConfirmPayload {
   line: string;
@@ -107,7 +110,27 @@ export class CommandRegistry {
   async handleText(event: InboundEvent, text: string): Promise<HandleResult> {
     const ctx = await this.context(event);
     if (!ctx) return { reply: { text: 'This workspace is not connected to Crosstalk yet. Ask an admin to install the app.' } };
-    return { reply: asMessage(await this.execute(ctx, stripCommandPrefix(text))) };
+    return this.answerInTime(ctx, this.execute(ctx, stripCommandPrefix(text)));
+  }
+
+  /**
+   * Platforms give a command about 3 s (Slack's deadline) before they show an error. A verb that
+   * takes longer is answered "working on it" now, and its answer is posted in the bot's chat with
+   * the caller when it is done, so nothing the person asked for is lost.
+   */
+  private async answerInTime(ctx: CommandContext, work: Promise<OutboundMessage | string>): Promise<HandleResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), COMMAND_ANSWER_MS)));
+    const first = await Promise.race([work, late]).finally(() => clearTimeout(timer));
+    if (first !== 'late') return { reply: asMessage(first) };
+    work
+      .then((reply) => sendToUser(this.core, ctx.workspace, ctx.event.userId, asMessage(reply)))
+      .catch((err: unknown) => {
+        this.core.log.error({ err: err instanceof Error ? err.message : String(err) }, 'a slow command failed after it was acknowledged');
+        return sendToUser(this.core, ctx.workspace, ctx.event.userId, { text: 'Sorry, that command failed; it has been logged. Try again in a moment.' });
+      })
+      .catch((err: unknown) => this.core.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not post a slow command answer'));
+    return { reply: { text: 'Working on it; I will post the answer here in a moment.' } };
   }
 
   /** Handles a confirmation or cancel button. */
@@ -125,7 +148,8 @@ export class CommandRegistry {
       return { reply: { text: 'Only the person who asked can confirm this.' } };
     }
     if (payload.exp < Date.now()) return { reply: { text: 'That confirmation has expired. Run the command again.' } };
-    return { reply: asMessage(await this.execute({ ...ctx, confirmed: true }, payload.line)) };
+    const confirmed = { ...ctx, confirmed: true };
+    return this.answerInTime(confirmed, this.execute(confirmed, payload.line));
   }
 
   /** Parses and runs one command line for a resolved caller. */

@@ -227,6 +227,7 @@ export class TeamsSimulator {
       graphUrl: this.graphUrl,
       loginUrl: this.loginUrl,
       openIdMetadata: this.openIdMetadataUrl,
+      serviceUrl: this.serviceUrl,
     };
   }
 
