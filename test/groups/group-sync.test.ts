@@ -74,7 +74,8 @@ describe('group syncs on Slack, Teams, Webex and Zoom through slash commands', (
     const z = zoom();
     ids.zedOne = z.addUser('zoomSimAccount01', { email: 'zed.one@acme.example', firstName: 'Zed', lastName: 'One', location: 'Test Tower' }).id;
     ids.zedTwo = z.addUser('zoomSimAccount01', { email: 'zed.two@acme.example', firstName: 'Zed', lastName: 'Two', location: 'Test Tower' }).id;
-    ids.tower = z.addChannel('zoomSimAccount01', { name: 'tower' }).id;
+    ids.olive = z.addUser('zoomSimAccount01', { email: 'olive.owner@acme.example', firstName: 'Olive', lastName: 'Owner' }).id;
+    ids.tower = z.addChannel('zoomSimAccount01', { name: 'tower', members: [{ userId: ids.olive, role: 'owner' }] }).id;
     ids.zoomStudents = z.addChannel('zoomSimAccount01', { name: 'zoom-students' }).id;
 
     await importAll(env);
@@ -126,7 +127,7 @@ describe('group syncs on Slack, Teams, Webex and Zoom through slash commands', (
     expect(lab).toHaveLength(3);
 
     // Zoom: everyone in the Tower as channel admins; the student channel gets a plain member.
-    expect(Object.fromEntries(zoomChannel(ids.tower).members)).toEqual({ [ids.zedOne]: 'admin', [ids.zedTwo]: 'admin' });
+    expect(Object.fromEntries(zoomChannel(ids.tower).members)).toEqual({ [ids.olive]: 'owner', [ids.zedOne]: 'admin', [ids.zedTwo]: 'admin' });
     expect(zoomChannel(ids.zoomStudents).members.get(ids.zedTwo)).toBe('member');
     expect(zoomChannel(ids.zoomStudents).members.has(ids.zedOne)).toBe(false);
   });
