@@ -84,6 +84,17 @@ export interface DirectoryPage {
   nextCursor?: string;
 }
 
+/** A channel/space/team as the platform describes it (`ChatAdapter.findChannel`). */
+export interface ChannelInfo {
+  /** The id group syncs and `addMember` take. */
+  id: string;
+  name: string;
+  /** Whether the bot can add and remove members there. */
+  canManage: boolean;
+  /** Why it cannot, in words for an admin. */
+  detail?: string;
+}
+
 /** The result of a personal OAuth authorization-code exchange. */
 export interface UserGrant {
   userId: string;
@@ -211,6 +222,11 @@ export interface ChatAdapter {
     userId: string,
     role: 'member' | 'manager',
   ): Promise<'added' | 'already_member'>;
+  /**
+   * Finds a channel/space/team by its platform id, or by its name through the platform's channel
+   * list; undefined when there is none. Optional.
+   */
+  findChannel?(workspace: WorkspaceRef, reference: { id: string; name?: undefined } | { name: string; id?: undefined }): Promise<ChannelInfo | undefined>;
   /** Removes a user a group sync added; optional. */
   removeMember?(workspace: WorkspaceRef, conversationId: string, userId: string): Promise<'removed' | 'not_member'>;
   /** Personal OAuth (user sync). */

@@ -314,20 +314,6 @@ export class ZoomApi {
       this.request(workspace.externalId, 'get user', token, 'GET', `/users/${encodeURIComponent(userId)}`),
     );
   }
-
-  /** POST `/chat/channels/{id}/members` or `/admins`; Zoom answers the ids it actually changed. */
-  async channelRoster(
-    workspace: WorkspaceRef,
-    channelId: string,
-    kind: 'members' | 'admins',
-    emails: string[],
-  ): Promise<{ ids?: string }> {
-    return this.withAppToken(workspace, 'account', (token) =>
-      this.request(workspace.externalId, `add channel ${kind}`, token, 'POST', `/chat/channels/${encodeURIComponent(channelId)}/${kind}`, {
-        body: { [kind]: emails.map((email) => ({ email })) },
-      }),
-    );
-  }
 }
 
 function reasonOf(text: string): string {

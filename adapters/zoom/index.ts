@@ -211,7 +211,7 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
 
   return {
     platform: 'zoom',
-    ...zoomMembers(api),
+    ...zoomMembers(api, log),
 
     userOAuth: Boolean(zoom.clientId && zoom.clientSecret),
 
@@ -291,20 +291,6 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
       if (page.next_page_token) next = `${status}:${page.next_page_token}`;
       else if (status === 'active') next = 'inactive:';
       return { users, ...(next ? { nextCursor: Buffer.from(next).toString('base64url') } : {}) };
-    },
-
-    /** Zoom adds members by email; `manager` then promotes them to channel admin. */
-    async addMember(workspace, conversationId, userId, role) {
-      const channelId = bareJid(conversationId).split('@')[0]!;
-      const user = await api.getUser(workspace, userId);
-      if (!user.email) throw new AdapterError(AdapterErrorCode.BadRequest, `zoom: user ${userId} has no email to invite`);
-      const added = await api.channelRoster(workspace, channelId, 'members', [user.email]);
-      const wasAdded = (added.ids ?? '').split(',').includes(user.id);
-      if (role === 'manager') {
-        const promoted = await api.channelRoster(workspace, channelId, 'admins', [user.email]);
-        if ((promoted.ids ?? '').split(',').includes(user.id)) return 'added';
-      }
-      return wasAdded ? 'added' : 'already_member';
     },
 
     authorizeUrl(params: AuthorizeParams) {

@@ -104,7 +104,7 @@ const bench: BenchModule = {
       const loadedPeople = await PersonModel.find({ organizationId }, { name: 1, buildings: 1, memberType: 1 }).lean();
       const loadedAccounts = await PlatformAccountModel.find({ organizationId }, { personId: 1, workspaceId: 1, externalUserId: 1, deactivated: 1 }).lean();
       started = Date.now();
-      planGroupSyncs(syncs, loadedPeople, loadedAccounts, new Set(), new Set());
+      planGroupSyncs(syncs, loadedPeople, loadedAccounts, new Map());
       const planMs = Math.max(1, Date.now() - started);
 
       // A page of newly imported people against every enabled sync: the few-seconds path.

@@ -28,10 +28,13 @@ export interface GroupPeopleJobData {
   personIds: string[];
 }
 
-/** "3 added, 1 already there, 2 not added: …" */
+/** "3 added, 1 already there, 2 not added", then one line per cause: "⚠ 2 not added: channel_not_found (Ada, Sam)". */
 export function summarizeRun(name: string, result: GroupRunResult): string {
   const head = `Group sync ${name}: ${result.added} added, ${result.alreadyMembers} already there, ${result.failed} not added.`;
-  const reasons = result.errors.length ? `\n${result.errors.map((e) => `⚠ ${e}`).join('\n')}` : '';
+  const causes = Object.entries(result.causes ?? {})
+    .sort((a, b) => b[1].count - a[1].count)
+    .map(([cause, { count, people }]) => `⚠ ${count} not added: ${cause} (${people.join(', ')}${count > people.length ? ', …' : ''})`);
+  const reasons = causes.length ? `\n${causes.join('\n')}` : '';
   return `${head}${reasons}${result.failed ? `\nFailures are retried every 15 minutes; see \`/crosstalk group show ${name}\`.` : ''}`;
 }
 

@@ -6,17 +6,19 @@
  * same path. What a sync added is recorded (`added`), never confused with people who were already
  * there (`already_member`), so `undo` removes exactly its own additions.
  */
-import { bulkWriteChunked } from '../db/bulk.js';
 import Bottleneck from 'bottleneck';
 import { Types, type HydratedDocument } from 'mongoose';
-import type { Platform } from '../chat-adapter.js';
-import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
-import { GroupSyncMemberModel, GroupSyncModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
+import type { Core } from '../core/core.js';
+import { GroupSyncMemberModel, GroupSyncModel, GroupSyncRemovalModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
 import type { GroupSync } from '../models/group-sync.model.js';
 import type { WorkspaceDoc } from '../models/workspace.model.js';
 import { eventLog } from '../services/event-log.js';
 import { removeChannelMember } from './channel-members.js';
-import { compileRule, effectiveRole, memberTypeFilter, type GroupRule } from './rules.js';
+import { applyGroupPlan, emptyResult, planGroupSyncs, workspaceLabel, type GroupPlan, type GroupRunResult, type PlannableSync } from './group-plan.js';
+import { claimRemoval, loadRecords, markRemoved, releaseRemoval, waitForInFlightAdds } from './member-records.js';
+import { memberTypeFilter, type GroupRule } from './rules.js';
+
+export { applyGroupPlan, planGroupSyncs, type GroupPlan, type GroupRunResult, type PlannableAccount, type PlannablePerson, type PlannableSync } from './group-plan.js';
 
 /** A stored group sync. */
 export type GroupSyncDoc = HydratedDocument<GroupSync>;
@@ -29,207 +31,11 @@ export class GroupSyncError extends Error {
 /** Allowed sync names: short, no spaces, so they are easy to type in commands. */
 export const GROUP_SYNC_NAME = /^[A-Za-z0-9][\w.-]{0,59}$/;
 
-/** Platform calls in flight per workspace during a run. */
-const ADD_CONCURRENCY = 4;
+/** Removals in flight per workspace during an undo. */
+const REMOVE_CONCURRENCY = 4;
 /** How far back the periodic catch-up looks beyond its watermark (clock skew between instances). */
 const CATCH_UP_MARGIN_MS = 60_000;
 const CATCH_UP_CHUNK = 1000;
-
-/** What one run did for one sync. */
-export interface GroupRunResult {
-  added: number;
-  alreadyMembers: number;
-  failed: number;
-  /** Of `failed`: people with no (active) account on the target workspace. */
-  noAccount: number;
-  /** A few failure reasons, for the requester. */
-  errors: string[];
-}
-
-/** A sync as the planner needs it. */
-export interface PlannableSync {
-  _id: Types.ObjectId;
-  workspaceId: Types.ObjectId;
-  channelId: string;
-  rule: Pick<GroupRule, 'type' | 'buildings' | 'members' | 'role'>;
-}
-
-/** A person as the planner needs them. */
-export interface PlannablePerson {
-  _id: Types.ObjectId;
-  name: string;
-  buildings?: string[] | null;
-  memberType?: string | null;
-}
-
-/** A platform account as the planner needs it. */
-export interface PlannableAccount {
-  _id: Types.ObjectId;
-  personId?: Types.ObjectId | null;
-  workspaceId: Types.ObjectId;
-  externalUserId: string;
-  deactivated?: boolean | null;
-}
-
-/** The work a set of syncs needs for a set of people. */
-export interface GroupPlan {
-  adds: Array<{ sync: PlannableSync; person: PlannablePerson; account: PlannableAccount }>;
-  noAccount: Array<{ sync: PlannableSync; person: PlannablePerson; deactivated: boolean }>;
-  /** Failure records of people who no longer match: forgotten rather than retried. */
-  stale: Array<{ sync: PlannableSync; personId: Types.ObjectId }>;
-}
-
-const key = (syncId: unknown, personId: unknown) => `${String(syncId)}:${String(personId)}`;
-
-/**
- * Plans syncs × people in memory: O(syncs × people) rule checks and no database access.
- * `done` holds `syncId:personId` keys already added or found there; `failed` those that failed.
- */
-export function planGroupSyncs(
-  syncs: PlannableSync[],
-  people: PlannablePerson[],
-  accounts: PlannableAccount[],
-  done: Set<string>,
-  failed: Set<string>,
-): GroupPlan {
-  const plan: GroupPlan = { adds: [], noAccount: [], stale: [] };
-  const accountByWorkspacePerson = new Map<string, PlannableAccount>();
-  for (const a of accounts) {
-    if (!a.personId) continue;
-    const k = key(a.workspaceId, a.personId);
-    const existing = accountByWorkspacePerson.get(k);
-    if (!existing || (existing.deactivated && !a.deactivated)) accountByWorkspacePerson.set(k, a);
-  }
-  for (const sync of syncs) {
-    const rule = compileRule(sync.rule);
-    for (const person of people) {
-      const k = key(sync._id, person._id);
-      if (!rule.matches(person)) {
-        if (failed.has(k)) plan.stale.push({ sync, personId: person._id });
-        continue;
-      }
-      if (done.has(k)) continue;
-      const account = accountByWorkspacePerson.get(key(sync.workspaceId, person._id));
-      if (!account || account.deactivated) plan.noAccount.push({ sync, person, deactivated: Boolean(account) });
-      else plan.adds.push({ sync, person, account });
-    }
-  }
-  return plan;
-}
-
-function emptyResult(): GroupRunResult {
-  return { added: 0, alreadyMembers: 0, failed: 0, noAccount: 0, errors: [] };
-}
-
-function workspaceLabel(ws: Pick<WorkspaceDoc, 'name' | 'platform'>): string {
-  return `${ws.name} (${PLATFORM_NAMES[ws.platform as Platform]})`;
-}
-
-function isDuplicateKeyOnly(err: unknown): boolean {
-  const e = err as { code?: number; writeErrors?: Array<{ code?: number; err?: { code?: number } }> };
-  if (e?.code === 11000) return true;
-  const errors = e?.writeErrors;
-  return Array.isArray(errors) && errors.length > 0 && errors.every((w) => (w.code ?? w.err?.code) === 11000);
-}
-
-/**
- * Carries out a plan: platform calls (a few at a time per workspace) and one bulk write of
- * outcomes. A record that says `added` is never downgraded by a concurrent run that then finds
- * the person already there.
- */
-export async function applyGroupPlan(core: Core, organizationId: Types.ObjectId, plan: GroupPlan): Promise<Map<string, GroupRunResult>> {
-  const results = new Map<string, GroupRunResult>();
-  const resultFor = (syncId: Types.ObjectId) => {
-    const k = String(syncId);
-    if (!results.has(k)) results.set(k, emptyResult());
-    return results.get(k)!;
-  };
-  const workspaceIds = [...new Set([...plan.adds, ...plan.noAccount].map((x) => String(x.sync.workspaceId)))];
-  const workspaces = new Map(
-    (await WorkspaceModel.find({ organizationId, _id: { $in: workspaceIds } })).map((w) => [String(w._id), w] as const),
-  );
-  const ops: Parameters<typeof GroupSyncMemberModel.bulkWrite>[0] = [];
-  const now = new Date();
-  const recordFailure = (sync: PlannableSync, personId: Types.ObjectId, error: string, accountId?: Types.ObjectId) => {
-    ops.push({
-      updateOne: {
-        filter: { organizationId, groupSyncId: sync._id, personId, status: { $nin: ['added', 'already_member'] } },
-        update: {
-          $set: { status: 'failed', error, role: sync.rule.role, ...(accountId ? { accountId } : {}) },
-          $inc: { attempts: 1 },
-          $setOnInsert: { organizationId, groupSyncId: sync._id, personId },
-        },
-        upsert: true,
-      },
-    });
-  };
-
-  for (const { sync, person, deactivated } of plan.noAccount) {
-    const ws = workspaces.get(String(sync.workspaceId));
-    const where = ws ? workspaceLabel(ws) : 'the target workspace';
-    const reason = deactivated ? `account deactivated on ${where}` : `no account on ${where}`;
-    const result = resultFor(sync._id);
-    result.failed += 1;
-    result.noAccount += 1;
-    if (result.errors.length < 5) result.errors.push(`${person.name}: ${reason}`);
-    recordFailure(sync, person._id, reason);
-  }
-  for (const { sync, personId } of plan.stale) {
-    ops.push({ deleteOne: { filter: { organizationId, groupSyncId: sync._id, personId, status: 'failed' } } });
-  }
-
-  const limiters = new Map<string, Bottleneck>();
-  await Promise.all(
-    plan.adds.map(({ sync, person, account }) => {
-      const wsKey = String(sync.workspaceId);
-      if (!limiters.has(wsKey)) limiters.set(wsKey, new Bottleneck({ maxConcurrent: ADD_CONCURRENCY }));
-      return limiters.get(wsKey)!.schedule(async () => {
-        const result = resultFor(sync._id);
-        const ws = workspaces.get(wsKey);
-        try {
-          if (!ws) throw new Error('the target workspace is no longer connected');
-          const platform = ws.platform as Platform;
-          const role = effectiveRole(platform, sync.rule.role);
-          const outcome = await adapterFor(core, platform).addMember(workspaceRef(core, ws), sync.channelId, account.externalUserId, role);
-          const base = { organizationId, groupSyncId: sync._id, personId: person._id };
-          if (outcome === 'added') {
-            result.added += 1;
-            ops.push({
-              updateOne: {
-                filter: base,
-                update: { $set: { status: 'added', role, accountId: account._id, addedAt: now }, $unset: { error: 1, removedAt: 1 } },
-                upsert: true,
-              },
-            });
-          } else {
-            result.alreadyMembers += 1;
-            ops.push({
-              updateOne: {
-                filter: { ...base, status: { $ne: 'added' } },
-                update: { $set: { status: 'already_member', role, accountId: account._id }, $unset: { error: 1 }, $setOnInsert: base },
-                upsert: true,
-              },
-            });
-          }
-        } catch (err) {
-          const reason = err instanceof Error ? err.message : String(err);
-          result.failed += 1;
-          if (result.errors.length < 5) result.errors.push(`${person.name}: ${reason}`);
-          recordFailure(sync, person._id, reason, account._id);
-        }
-      });
-    }),
-  );
-
-  if (ops.length > 0) {
-    try {
-      await bulkWriteChunked(GroupSyncMemberModel, ops);
-    } catch (err) {
-      if (!isDuplicateKeyOnly(err)) throw err;
-    }
-  }
-  return results;
-}
 
 /** Finds a sync by name, or says which ones exist. */
 export async function findGroupSync(organizationId: Types.ObjectId, name: string): Promise<GroupSyncDoc> {
@@ -320,19 +126,9 @@ async function recordRun(
     outcome: status === 'failed' ? 'failed' : 'succeeded',
     subject: sync.name,
     message: `Group sync ${sync.name} (${extra.trigger}): ${result.added} added, ${result.alreadyMembers} already there, ${result.failed} not added`,
-    data: { ...result },
+    // Causes are free text (dots included), so they are stored as values, never as field names.
+    data: { ...result, causes: Object.entries(result.causes).map(([cause, v]) => ({ cause, ...v })) },
   });
-}
-
-async function doneAndFailed(filter: Record<string, unknown>): Promise<{ done: Set<string>; failed: Set<string> }> {
-  const records = await GroupSyncMemberModel.find(filter, { groupSyncId: 1, personId: 1, status: 1 }).lean();
-  const done = new Set<string>();
-  const failed = new Set<string>();
-  for (const r of records) {
-    if (r.status === 'added' || r.status === 'already_member') done.add(key(r.groupSyncId, r.personId));
-    else if (r.status === 'failed') failed.add(key(r.groupSyncId, r.personId));
-  }
-  return { done, failed };
 }
 
 /** Runs one sync over everyone in the organization; undefined when it is gone or off. */
@@ -355,9 +151,9 @@ export async function planForPeople(organizationId: Types.ObjectId, personIds: T
       { organizationId, personId: { $in: personIds }, workspaceId: { $in: workspaceIds } },
       { personId: 1, workspaceId: 1, externalUserId: 1, deactivated: 1 },
     ).lean(),
-    doneAndFailed({ organizationId, personId: { $in: personIds }, groupSyncId: { $in: syncs.map((s) => s._id) } }),
+    loadRecords({ organizationId, personId: { $in: personIds }, groupSyncId: { $in: syncs.map((s) => s._id) } }),
   ]);
-  return planGroupSyncs(syncs, people, accounts, records.done, records.failed);
+  return planGroupSyncs(syncs, people, accounts, records);
 }
 
 /**
@@ -373,9 +169,9 @@ export async function planFullRun(organizationId: Types.ObjectId, syncs: Plannab
       { organizationId, workspaceId: { $in: workspaceIds }, personId: { $exists: true } },
       { personId: 1, workspaceId: 1, externalUserId: 1, deactivated: 1 },
     ).lean(),
-    doneAndFailed({ organizationId, groupSyncId: { $in: syncs.map((s) => s._id) } }),
+    loadRecords({ organizationId, groupSyncId: { $in: syncs.map((s) => s._id) } }),
   ]);
-  return planGroupSyncs(syncs, people, accounts, records.done, records.failed);
+  return planGroupSyncs(syncs, people, accounts, records);
 }
 
 /**
@@ -433,13 +229,16 @@ export interface UndoResult {
 }
 
 /**
- * Turns the sync off, then removes exactly the people it added (records `added`), never those
- * who were already there or were added by hand. Failures stay `added` so undo can be repeated.
+ * Turns the sync off, waits for adds already in flight, then removes exactly the people it added
+ * (records `added`), never those who were already there or were added by hand. Each removal is
+ * claimed first, so two undos at once remove nobody twice; failures stay `added` so undo can be
+ * repeated.
  */
 export async function undoGroupSync(core: Core, organizationId: Types.ObjectId, syncId: Types.ObjectId, actorPersonId?: Types.ObjectId): Promise<UndoResult | undefined> {
   const sync = await GroupSyncModel.findOne({ organizationId, _id: syncId });
   if (!sync) return undefined;
   await GroupSyncModel.updateOne({ organizationId, _id: sync._id }, { $set: { enabled: false } });
+  const settled = await waitForInFlightAdds(organizationId, sync._id);
   const workspace = await WorkspaceModel.findOne({ organizationId, _id: sync.workspaceId });
   const records = await GroupSyncMemberModel.find({ organizationId, groupSyncId: sync._id, status: 'added' }).lean();
   const accounts = await PlatformAccountModel.find(
@@ -449,32 +248,30 @@ export async function undoGroupSync(core: Core, organizationId: Types.ObjectId, 
   const accountById = new Map(accounts.map((a) => [String(a._id), a]));
   const accountByPerson = new Map(accounts.map((a) => [String(a.personId), a]));
   const result: UndoResult = { removed: 0, alreadyGone: 0, errors: [] };
-  const limiter = new Bottleneck({ maxConcurrent: ADD_CONCURRENCY });
-  const done: Types.ObjectId[] = [];
+  if (!settled) result.errors.push('some adds were still in progress; run undo again once they finish');
+  const limiter = new Bottleneck({ maxConcurrent: REMOVE_CONCURRENCY });
+  let failed = 0;
   await Promise.all(
     records.map((r) =>
       limiter.schedule(async () => {
+        const removal = await claimRemoval(organizationId, sync._id, r._id);
+        if (!removal) return; // another undo is removing this person
         const account = (r.accountId && accountById.get(String(r.accountId))) || accountByPerson.get(String(r.personId));
         try {
           if (!workspace) throw new Error('the target workspace is no longer connected');
           if (!account) throw new Error('their account is no longer known');
           const outcome = await removeChannelMember(core, workspace, sync.channelId, account.externalUserId);
+          await markRemoved(organizationId, r._id, new Date());
           if (outcome === 'removed') result.removed += 1;
           else result.alreadyGone += 1;
-          done.push(r._id);
         } catch (err) {
+          failed += 1;
+          await releaseRemoval(organizationId, removal);
           if (result.errors.length < 5) result.errors.push(err instanceof Error ? err.message : String(err));
         }
       }),
     ),
   );
-  if (done.length) {
-    await GroupSyncMemberModel.updateMany(
-      { organizationId, _id: { $in: done }, status: 'added' },
-      { $set: { status: 'removed', removedAt: new Date() } },
-    );
-  }
-  const failed = records.length - done.length;
   await eventLog.record(organizationId, {
     type: 'group.undo',
     outcome: failed ? 'failed' : 'succeeded',
@@ -490,6 +287,7 @@ export async function undoGroupSync(core: Core, organizationId: Types.ObjectId, 
 export async function deleteGroupSync(sync: GroupSyncDoc, actorPersonId?: Types.ObjectId): Promise<void> {
   const organizationId = sync.organizationId;
   await GroupSyncMemberModel.deleteMany({ organizationId, groupSyncId: sync._id });
+  await GroupSyncRemovalModel.deleteMany({ organizationId, groupSyncId: sync._id });
   await GroupSyncModel.deleteOne({ organizationId, _id: sync._id });
   await eventLog.record(organizationId, {
     type: 'group.delete',

@@ -19,6 +19,7 @@ import {
   type GroupSyncDoc,
 } from './group-sync.service.js';
 import { describeRole, describeRule, MANAGER_ROLES, type GroupRule } from './rules.js';
+import { ChannelReferenceError, resolveChannel } from './channel-ref.js';
 
 const FAILURES_SHOWN = 10;
 
@@ -57,8 +58,8 @@ async function targetLabel(sync: GroupSyncDoc): Promise<{ label: string; platfor
 }
 
 const createOptions = z.object({
-  channel: z.string({ message: 'name the target as channel=<workspace>:<channel id>' }).regex(/^[^:]+:.+$/, {
-    message: 'must be <workspace>:<channel id>, e.g. slack:C0123456',
+  channel: z.string({ message: 'name the target as channel=<workspace>:<channel>' }).regex(/^[^:]+:.+$/, {
+    message: 'must be <workspace>:<channel id or name>, e.g. slack:#general or zoom:tower',
   }),
   type: z.enum(['organization', 'buildings'], { message: 'must be organization or buildings' }),
   buildings: z.string().optional(),
@@ -84,9 +85,14 @@ export const groupVerbs: CommandSpec[] = [
         members: (options.members ?? 'all') as GroupRule['members'],
         role: (options.role ?? 'member') as GroupRule['role'],
       };
-      const sync = await service(() =>
-        createGroupSync(ctx.organization._id, { name, workspace, channelId: options.channel.slice(colon + 1), rule, actorPersonId: ctx.person?._id }),
-      );
+      let channel: Awaited<ReturnType<typeof resolveChannel>>;
+      try {
+        channel = await resolveChannel(ctx.core, workspace, options.channel.slice(colon + 1));
+      } catch (err) {
+        if (err instanceof ChannelReferenceError) throw new UsageError(err.message);
+        throw err;
+      }
+      const sync = await service(() => createGroupSync(ctx.organization._id, { name, workspace, channelId: channel.id, rule, actorPersonId: ctx.person?._id }));
       await ctx.core.agenda.now(GROUP_RUN_JOB, jobData(ctx, sync));
       const platform = workspace.platform as Platform;
       return [

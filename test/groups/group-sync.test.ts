@@ -74,7 +74,8 @@ describe('group syncs on Slack, Teams, Webex and Zoom through slash commands', (
     const z = zoom();
     ids.zedOne = z.addUser('zoomSimAccount01', { email: 'zed.one@acme.example', firstName: 'Zed', lastName: 'One', location: 'Test Tower' }).id;
     ids.zedTwo = z.addUser('zoomSimAccount01', { email: 'zed.two@acme.example', firstName: 'Zed', lastName: 'Two', location: 'Test Tower' }).id;
-    ids.tower = z.addChannel('zoomSimAccount01', { name: 'tower' }).id;
+    ids.olive = z.addUser('zoomSimAccount01', { email: 'olive.owner@acme.example', firstName: 'Olive', lastName: 'Owner' }).id;
+    ids.tower = z.addChannel('zoomSimAccount01', { name: 'tower', members: [{ userId: ids.olive, role: 'owner' }] }).id;
     ids.zoomStudents = z.addChannel('zoomSimAccount01', { name: 'zoom-students' }).id;
 
     await importAll(env);
@@ -126,7 +127,7 @@ describe('group syncs on Slack, Teams, Webex and Zoom through slash commands', (
     expect(lab).toHaveLength(3);
 
     // Zoom: everyone in the Tower as channel admins; the student channel gets a plain member.
-    expect(Object.fromEntries(zoomChannel(ids.tower).members)).toEqual({ [ids.zedOne]: 'admin', [ids.zedTwo]: 'admin' });
+    expect(Object.fromEntries(zoomChannel(ids.tower).members)).toEqual({ [ids.olive]: 'owner', [ids.zedOne]: 'admin', [ids.zedTwo]: 'admin' });
     expect(zoomChannel(ids.zoomStudents).members.get(ids.zedTwo)).toBe('member');
     expect(zoomChannel(ids.zoomStudents).members.has(ids.zedOne)).toBe(false);
   });
@@ -229,6 +230,12 @@ describe('group syncs on Slack, Teams, Webex and Zoom through slash commands', (
     expect((await admin.run(`group create x channel=slack:${ids.north} type=buildings`)).text).toContain('type=buildings needs buildings=A,B');
     expect((await admin.run(`group create x channel=slack:${ids.north} type=everyone`)).text).toContain('type: must be organization or buildings');
     expect((await admin.run('group show nope')).text).toContain('there is no group sync called "nope"');
+    // Zoom channels are checked and found by name; a missing one is refused before anything is stored.
+    expect((await admin.run('group create x channel=zoom:no-such-channel type=organization')).text).toContain('there is no channel "no-such-channel"');
+    expect(await GroupSyncModel.countDocuments({ organizationId: orgId, name: 'x' })).toBe(0);
+    const byName = await admin.run('group create zoom-by-name channel=zoom:tower type=buildings buildings="Test Tower" members=staff');
+    expect(byName.text).toContain(`created`);
+    expect((await GroupSyncModel.findOne({ organizationId: orgId, name: 'zoom-by-name' }))!.channelId).toBe(ids.tower);
     expect((await admin.run(`group create slack-north channel=slack:${ids.north} type=organization`)).text).toContain('already exists');
     const grace = slackCommander(env, slackTeam, ids.grace);
     expect((await grace.run('group list')).text).toContain('for Crosstalk admins only');

@@ -22,7 +22,7 @@ export function slackCommander(env: SandboxService, teamId: string, userId: stri
     /** Runs a command; returns the reply text and its confirmation button value, if any. */
     async run(text: string): Promise<{ text: string; confirm?: string; channel: string }> {
       const res = await slack.sendSlashCommand(env.url, { teamId, userId, text });
-      expect(res.status).toBe(200);
+      expect(res.status, res.text).toBe(200);
       const body = JSON.parse(res.text) as { text: string; blocks?: Array<{ elements?: Array<{ action_id: string; value?: string }> }> };
       const confirm = body.blocks?.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'crosstalk.confirm')?.value;
       return { text: body.text, confirm, channel: res.channel! };

@@ -612,9 +612,17 @@ export class ZoomSimulator {
     app.get('/v2/users', (req, res) => this.listUsers(req, res));
     app.get('/v2/users/:userId', (req, res) => this.getUser(req, res));
 
+    // Channels, from the Team Chat API reference's endpoint inventory
+    // (https://developers.zoom.us/api-hub/team-chat/methods/endpoints.json): `GET /chat/channels`
+    // (getAccountChannels), `GET /chat/channels/{channelId}` (getUserLevelChannel), members under
+    // `/chat/channels/{channelId}/members`, and promotion only under
+    // `/chat/users/{userId}/channels/{channelId}/admins` (promoteChannelMembersAsAdmin); Zoom has
+    // no `/chat/channels/{channelId}/admins`, so it is not served.
+    app.get('/v2/chat/channels', (req, res) => this.listChannels(req, res));
+    app.get('/v2/chat/channels/:channelId', (req, res) => this.getChannel(req, res));
     app.get('/v2/chat/channels/:channelId/members', (req, res) => this.listMembers(req, res));
     app.post('/v2/chat/channels/:channelId/members', (req, res) => this.addMembers(req, res, 'members'));
-    app.post('/v2/chat/channels/:channelId/admins', (req, res) => this.addMembers(req, res, 'admins'));
+    app.post('/v2/chat/users/:userId/channels/:channelId/admins', (req, res) => this.promoteAdmins(req, res));
     app.delete('/v2/chat/channels/:channelId/members/:identifier', (req, res) => this.removeMember(req, res));
   }
 
@@ -1066,8 +1074,51 @@ export class ZoomSimulator {
     res.status(204).end();
   }
 
-  private addMembers(req: Request, res: Response, kind: 'members' | 'admins'): void {
+  private channelJson(channel: ZoomSimChannel) {
+    // Rivet `ChatChannelsAccountLevelListAccountsPublicChannelsResponse`: id, jid, name, type (3 = public).
+    return { id: channel.id, jid: channelJidOf(channel.id), name: channel.name, type: 3 };
+  }
+
+  /** `GET /chat/channels`: the account's channels, paged by `next_page_token`. */
+  private listChannels(req: Request, res: Response): void {
+    const token = this.auth(req, res, 'chat_channel:read');
+    if (!token) return;
+    if (!token.accountId) return zerr(res, 400, 4711, 'Invalid access token, does not contain scopes:[chat_channel:read:admin].');
+    const q = req.query as Record<string, string | undefined>;
+    const pageSize = Math.min(Math.max(Number(q.page_size ?? 10) || 10, 1), 100);
+    const offset = q.next_page_token ? Number(Buffer.from(q.next_page_token, 'base64url').toString('utf8')) || 0 : 0;
+    const all = [...this.account(token.accountId).channels.values()];
+    res.json({
+      channels: all.slice(offset, offset + pageSize).map((c) => this.channelJson(c)),
+      next_page_token: offset + pageSize < all.length ? Buffer.from(String(offset + pageSize)).toString('base64url') : '',
+      page_size: pageSize,
+      total_records: all.length,
+    });
+  }
+
+  /** `GET /chat/channels/{channelId}`. */
+  private getChannel(req: Request, res: Response): void {
+    const ctx = this.channelAccess(req, res, 'chat_channel:read', false);
+    if (!ctx) return;
+    res.json(this.channelJson(ctx.channel));
+  }
+
+  /**
+   * `POST /chat/users/{userId}/channels/{channelId}/admins`: promotes members, on behalf of the
+   * channel's owner or an admin (`{userId}`); body `{admins:[{email}|{member_id}]}` (at most 10).
+   */
+  private promoteAdmins(req: Request, res: Response): void {
     const ctx = this.channelAccess(req, res, 'chat_channel:write', true);
+    if (!ctx) return;
+    const actor = this.findUser(ctx.account, String(req.params.userId));
+    if (!actor) return zerr(res, 404, 1001, `User does not exist: ${String(req.params.userId)}.`);
+    const actorRole = ctx.channel.members.get(actor.id);
+    if (actorRole !== 'owner' && actorRole !== 'admin') return zerr(res, 400, 300, 'Only the channel owner or an administrator can promote members.');
+    this.addMembers(req, res, 'admins', ctx);
+  }
+
+  private addMembers(req: Request, res: Response, kind: 'members' | 'admins', checked?: { account: ZoomSimAccount; channel: ZoomSimChannel }): void {
+    const ctx = checked ?? this.channelAccess(req, res, 'chat_channel:write', true);
     if (!ctx) return;
     const list = ((req.body ?? {}) as Record<string, unknown>)[kind];
     if (!Array.isArray(list) || list.length === 0) return zerr(res, 400, 300, `${kind} is required.`);
