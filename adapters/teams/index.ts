@@ -185,8 +185,13 @@ export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptio
         if (!/^Bearer [\w-]+\.[\w-]+\.[\w-]*$/.test(req.headers.authorization ?? '')) refuse(res, 'no bearer token');
         else next();
       };
-      router.post('/api/messages', requireBearer, express.json({ limit: '1mb' }), async (req, res) => {
-        const activity = req.body as Activity | undefined;
+      router.post('/api/messages', requireBearer, express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+        let activity: Activity | undefined;
+        try {
+          activity = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '') as Activity;
+        } catch {
+          activity = undefined;
+        }
         const wellFormed = Boolean(activity && typeof activity === 'object' && typeof activity.type === 'string');
         let authResult;
         try {

@@ -331,9 +331,8 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
       } catch {
         botPresent = false;
       }
-      const webhooksRegistered = Boolean(zoom.webhookSecretToken);
-      problems.push('event subscriptions are configured in the Zoom Marketplace and cannot be read back through the API');
-      return { tokenValid, botPresent, scopesGranted: tokenValid && missing.length === 0, webhooksRegistered, missingScopes: missing, detail: problems.join('; ') };
+      // Event subscriptions live in the Zoom Marketplace app page; no API reads them back.
+      return { tokenValid, botPresent, scopesGranted: tokenValid && missing.length === 0, webhooksRegistered: 'unknown', missingScopes: missing, detail: problems.join('; ') || undefined };
     },
 
     toNeutral(platformText: string) {

@@ -81,6 +81,15 @@ describe('production mode with only Slack configured', () => {
     expect(reply).toContain('is for Crosstalk admins only');
   });
 
+  it('offers no "Connect Slack" on the Sync now page when Slack user OAuth is not set up', async () => {
+    const ws = (await slack.get<Array<{ users: Array<{ id: string; name: string }> }>>('state.workspaces'))[0];
+    const res = await slack.call<{ status: number; text: string }>('sendSlashCommand', service.url, { teamId, userId: ws.users.find((u) => u.name === 'ivy')!.id, text: 'sync' });
+    const link = /https?:\/\/[^"\s|>]+\/sync\/[\w-]+/.exec(res.text)![0];
+    const page = await (await fetch(link)).text();
+    expect(page).not.toContain('Connect Slack');
+    expect(page).toContain('Posting as you is not set up on Slack; the bot posts for you.');
+  });
+
   it('starts a directory sync of the one workspace', async () => {
     const before = await slack.lastSeq();
     expect(await slashCommand('root', 'directory sync all')).toContain('Directory sync started for 1 workspace (Globex)');

@@ -150,6 +150,13 @@ async function say(platform: Platform, words: string): Promise<void> {
 }
 
 describe('a new deployment, configured only through the environment', () => {
+  it('refuses a Teams request without a Bot Framework token before reading its body', async () => {
+    for (const headers of [{}, { authorization: 'Bearer not.a.jwt' }] as Array<Record<string, string>>) {
+      const res = await fetch(`${service.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{not json' });
+      expect(res.status).toBe(401);
+    }
+  });
+
   it("answers the admin's first command and imports every platform's directory", async () => {
     const before = await sims.slack.lastSeq();
     const started = await admin('directory sync all');
