@@ -86,7 +86,7 @@ export const APP = {
   },
 } as const;
 
-/** Slack: OAuth scopes and Events API subscriptions. */
+/** Slack: OAuth scopes and Events API subscriptions. `/slack/install` and user sync ask for exactly these. */
 export const SLACK = {
   botScopes: [
     'channels:manage',
@@ -105,12 +105,12 @@ export const SLACK = {
     'users:read',
     'users:read.email',
   ],
-  /** Asked of each person for user sync, so their DMs are posted as them. */
+  /** Asked of each person for user sync, so their DMs and reactions are posted as them. */
   userScopes: ['chat:write', 'im:history', 'im:read', 'im:write', 'reactions:write', 'users:read', 'users:read.email'],
   botEvents: ['message.im', 'app_home_opened', 'team_join', 'user_change', 'reaction_added', 'reaction_removed'],
 } as const;
 
-/** Microsoft Teams: the bot's install scopes and the app's permissions. */
+/** Microsoft Teams: the bot's install scopes, the app's permissions and its Microsoft Graph permissions. */
 export const TEAMS = {
   manifestVersion: '1.22',
   schemaUrl: 'https://developer.microsoft.com/json-schemas/teams/v1.22/MicrosoftTeams.schema.json',
@@ -118,6 +118,18 @@ export const TEAMS = {
   permissions: ['identity', 'messageTeamMembers'],
   /** Verbs offered in team and group chats, where only a person's own commands make sense. */
   groupVerbs: ['help', 'status', 'sync'],
+  /**
+   * Graph application permissions of the app-only token (directory import, team and channel
+   * membership). Application permissions always need an administrator's consent.
+   */
+  graphApplicationPermissions: ['User.Read.All', 'TeamMember.ReadWrite.All', 'ChannelMember.ReadWrite.All'],
+  /** Graph delegated permissions each person grants for user sync (OpenID scopes included). */
+  graphDelegatedScopes: ['openid', 'profile', 'email', 'offline_access', 'User.Read', 'Chat.ReadWrite', 'ChatMessage.Send'],
+  /**
+   * New multi-tenant Azure Bot registrations are deprecated since 2025-07-31, so single-tenant is
+   * the default (`MICROSOFT_APP_TYPE`).
+   */
+  defaultAppType: 'SingleTenant',
 } as const;
 
 /** Webex: the bot's webhooks and the integration's scopes. */
@@ -138,16 +150,24 @@ export const WEBEX = {
     'spark:people_read',
     'spark:rooms_read',
   ],
+  /**
+   * What the optional `WEBEX_ADMIN_TOKEN` must carry to list the whole organization (a full or
+   * read-only administrator's token). Without it Crosstalk lists the members of the bot's spaces.
+   */
+  adminTokenScopes: ['spark-admin:people_read'],
 } as const;
 
-/** Zoom Team Chat: chatbot and user-sync scopes, and webhook events. */
+/** Zoom Team Chat: the two apps Crosstalk uses, their scopes, and webhook events. */
 export const ZOOM = {
-  /** The chatbot's own scope, used with the client-credentials grant. */
+  /**
+   * The Team Chat (General) app, admin-managed so its chatbot can reach everyone in the account.
+   * Its chatbot token comes from the `client_credentials` grant and carries only `imchat:bot`.
+   */
   botScopes: ['imchat:bot'],
-  /** Asked of each person for user sync. */
+  /** Asked of each person for user sync (authorization-code grant of the same app). */
   userScopes: [
     'team_chat:delete:user_message',
-    'team_chat:read:list_user_messages',
+    'team_chat:read:user_message',
     'team_chat:update:user_message',
     'team_chat:write:user_message',
     'user:read:email',
@@ -157,4 +177,20 @@ export const ZOOM = {
   eventTypes: ['team_chat.dm_message_posted', 'team_chat.dm_message_updated', 'team_chat.dm_message_deleted'],
   /** The in-client page only runs Zoom's in-client OAuth. */
   inClientApis: ['authorize', 'onAuthorized'],
+  /**
+   * The optional Server-to-Server OAuth app (`ZOOM_S2S_*`): the only app type that may use the
+   * `account_credentials` grant, for account-level directory and channel membership work.
+   */
+  s2sScopes: [
+    'team_chat:read:channel:admin',
+    'team_chat:read:list_channels:admin',
+    'team_chat:delete:member:admin',
+    'team_chat:read:list_members:admin',
+    'team_chat:write:administrator:admin',
+    'team_chat:write:members:admin',
+    'user:read:list_users:admin',
+    'user:read:user:admin',
+  ],
+  /** What stops working without the Server-to-Server OAuth app, said the same way everywhere. */
+  withoutS2s: 'directory sync and directory status for Zoom, and group syncs that add or remove Zoom channel members',
 } as const;

@@ -109,6 +109,7 @@ const schema = z.object({
   WEBEX_WEBHOOK_SECRET: optionalString,
   WEBEX_CLIENT_ID: optionalString,
   WEBEX_CLIENT_SECRET: optionalString,
+  WEBEX_ADMIN_TOKEN: optionalString,
   WEBEX_API_URL: optionalUrl('https://webexapis.com/v1'),
 
   ZOOM_CLIENT_ID: optionalString,
@@ -116,6 +117,9 @@ const schema = z.object({
   ZOOM_BOT_JID: optionalString,
   ZOOM_ACCOUNT_ID: optionalString,
   ZOOM_WEBHOOK_SECRET_TOKEN: optionalString,
+  ZOOM_S2S_ACCOUNT_ID: optionalString,
+  ZOOM_S2S_CLIENT_ID: optionalString,
+  ZOOM_S2S_CLIENT_SECRET: optionalString,
   ZOOM_API_URL: optionalUrl('https://api.zoom.us/v2'),
   ZOOM_OAUTH_URL: optionalUrl('https://zoom.us'),
 });
@@ -171,6 +175,8 @@ export interface AppConfig {
     webhookSecret?: string;
     clientId?: string;
     clientSecret?: string;
+    /** An administrator's token for listing the whole organization; without it, members of the bot's spaces. */
+    adminToken?: string;
     apiUrl: string;
   };
   zoom: PlatformConfig & {
@@ -179,6 +185,8 @@ export interface AppConfig {
     botJid?: string;
     accountId?: string;
     webhookSecretToken?: string;
+    /** The optional Server-to-Server OAuth app for account-level directory and membership calls. */
+    s2s?: { accountId: string; clientId: string; clientSecret: string };
     apiUrl: string;
     oauthUrl: string;
   };
@@ -230,6 +238,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   requireTogether(['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD'], 'the Azure bot registration\'s app id and client secret');
   requireTogether(['WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET'], 'the values from your Webex integration');
   requireTogether(['ZOOM_CLIENT_ID', 'ZOOM_CLIENT_SECRET'], 'the values from your Zoom app\'s App Credentials page');
+  requireTogether(
+    ['ZOOM_S2S_ACCOUNT_ID', 'ZOOM_S2S_CLIENT_ID', 'ZOOM_S2S_CLIENT_SECRET'],
+    'the Account ID, Client ID and Client Secret of your Zoom Server-to-Server OAuth app',
+  );
+  if (e.ZOOM_S2S_ACCOUNT_ID && e.ZOOM_ACCOUNT_ID && e.ZOOM_S2S_ACCOUNT_ID !== e.ZOOM_ACCOUNT_ID) {
+    problems.push('ZOOM_S2S_ACCOUNT_ID: must be the same account as ZOOM_ACCOUNT_ID, e.g. the Account ID on the Server-to-Server OAuth app\'s App Credentials page');
+  }
+  if (e.MICROSOFT_APP_ID && (e.MICROSOFT_APP_TYPE ?? 'SingleTenant') === 'SingleTenant' && !e.MICROSOFT_APP_TENANT_ID) {
+    problems.push('MICROSOFT_APP_TENANT_ID: is required for a single-tenant bot (the default MICROSOFT_APP_TYPE), e.g. the Directory (tenant) ID on the app registration\'s Overview page');
+  }
+  if (e.WEBEX_ADMIN_TOKEN && !e.WEBEX_BOT_TOKEN) {
+    problems.push('WEBEX_ADMIN_TOKEN: is only used with WEBEX_BOT_TOKEN, e.g. set the bot token too or remove the admin token');
+  }
   if ((e.SLACK_BOT_TOKEN || e.SLACK_CLIENT_ID) && !e.SLACK_SIGNING_SECRET) {
     problems.push('SLACK_SIGNING_SECRET: is required with Slack credentials, e.g. the Signing Secret from Basic Information');
   }
@@ -299,7 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       appId: e.MICROSOFT_APP_ID,
       appPassword: e.MICROSOFT_APP_PASSWORD,
       tenantId: e.MICROSOFT_APP_TENANT_ID,
-      appType: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
+      appType: e.MICROSOFT_APP_TYPE ?? 'SingleTenant',
       graphUrl: e.MS_GRAPH_URL ?? 'https://graph.microsoft.com/v1.0',
       loginUrl: e.MS_LOGIN_URL ?? 'https://login.microsoftonline.com',
       openIdMetadata: e.BOTFRAMEWORK_OPENID_METADATA ?? 'https://login.botframework.com/v1/.well-known/openidconfiguration',
@@ -313,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       webhookSecret: e.WEBEX_WEBHOOK_SECRET,
       clientId: e.WEBEX_CLIENT_ID,
       clientSecret: e.WEBEX_CLIENT_SECRET,
+      adminToken: e.WEBEX_ADMIN_TOKEN,
       apiUrl: e.WEBEX_API_URL ?? 'https://webexapis.com/v1',
     },
     zoom: {
@@ -323,6 +345,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       botJid: e.ZOOM_BOT_JID,
       accountId: e.ZOOM_ACCOUNT_ID,
       webhookSecretToken: e.ZOOM_WEBHOOK_SECRET_TOKEN,
+      s2s:
+        e.ZOOM_S2S_ACCOUNT_ID && e.ZOOM_S2S_CLIENT_ID && e.ZOOM_S2S_CLIENT_SECRET
+          ? { accountId: e.ZOOM_S2S_ACCOUNT_ID, clientId: e.ZOOM_S2S_CLIENT_ID, clientSecret: e.ZOOM_S2S_CLIENT_SECRET }
+          : undefined,
       apiUrl: e.ZOOM_API_URL ?? 'https://api.zoom.us/v2',
       oauthUrl: e.ZOOM_OAUTH_URL ?? 'https://zoom.us',
     },

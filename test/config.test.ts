@@ -45,3 +45,32 @@ describe('configuration', () => {
     expect(problems.some((p) => p.startsWith('ZOOM_CLIENT_SECRET: is required when ZOOM_CLIENT_ID is set'))).toBe(true);
   });
 });
+
+describe('going-live settings', () => {
+  const key = Buffer.alloc(32, 7).toString('base64');
+  const base = { CROSSTALK_ENCRYPTION_KEY: key, PUBLIC_URL: 'https://crosstalk.example.com' };
+
+  it('asks for all three Zoom Server-to-Server settings together, for the same account', () => {
+    const zoom = { ...base, ZOOM_CLIENT_ID: 'id', ZOOM_CLIENT_SECRET: 'secret', ZOOM_WEBHOOK_SECRET_TOKEN: 't', ZOOM_ACCOUNT_ID: 'acct1' };
+    const partial = problemsOf({ ...zoom, ZOOM_S2S_CLIENT_ID: 's2s' });
+    expect(partial.some((p) => p.startsWith('ZOOM_S2S_ACCOUNT_ID: is required'))).toBe(true);
+    expect(partial.some((p) => p.startsWith('ZOOM_S2S_CLIENT_SECRET: is required'))).toBe(true);
+    const otherAccount = problemsOf({ ...zoom, ZOOM_S2S_ACCOUNT_ID: 'acct2', ZOOM_S2S_CLIENT_ID: 's2s', ZOOM_S2S_CLIENT_SECRET: 'x' });
+    expect(otherAccount).toEqual([expect.stringMatching(/^ZOOM_S2S_ACCOUNT_ID: must be the same account/)]);
+    const config = loadConfig({ ...zoom, ZOOM_S2S_ACCOUNT_ID: 'acct1', ZOOM_S2S_CLIENT_ID: 's2s', ZOOM_S2S_CLIENT_SECRET: 'x' });
+    expect(config.zoom.s2s).toEqual({ accountId: 'acct1', clientId: 's2s', clientSecret: 'x' });
+  });
+
+  it('makes Teams bots single-tenant by default, which needs the tenant id', () => {
+    const teams = { ...base, MICROSOFT_APP_ID: '2f1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', MICROSOFT_APP_PASSWORD: 'p' };
+    expect(problemsOf(teams)).toEqual([expect.stringMatching(/^MICROSOFT_APP_TENANT_ID: is required for a single-tenant bot/)]);
+    expect(loadConfig({ ...teams, MICROSOFT_APP_TENANT_ID: 'tenant' }).teams.appType).toBe('SingleTenant');
+    expect(problemsOf({ ...teams, MICROSOFT_APP_TYPE: 'MultiTenant' })).toEqual([]);
+  });
+
+  it('takes an optional Webex admin token beside the bot token', () => {
+    const webex = { ...base, WEBEX_BOT_TOKEN: 'bot', WEBEX_WEBHOOK_SECRET: 'secret' };
+    expect(loadConfig({ ...webex, WEBEX_ADMIN_TOKEN: 'admin' }).webex.adminToken).toBe('admin');
+    expect(problemsOf({ ...base, WEBEX_ADMIN_TOKEN: 'admin' })).toEqual([expect.stringMatching(/^WEBEX_ADMIN_TOKEN: is only used with WEBEX_BOT_TOKEN/)]);
+  });
+});

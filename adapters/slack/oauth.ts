@@ -8,26 +8,14 @@
  */
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import { AdapterError, AdapterErrorCode, type AdapterDeps, type UserGrant } from '../../src/chat-adapter.js';
+import { SLACK } from '../../manifests/source.js';
 import type { SlackApi } from './api.js';
 
-/** Bot scopes a workspace install asks for (what the health check expects to find). */
-export const BOT_SCOPES = [
-  'chat:write',
-  'chat:write.customize',
-  'commands',
-  'im:history',
-  'im:read',
-  'im:write',
-  'reactions:write',
-  'users:read',
-  'users:read.email',
-  'users.profile:read',
-  'channels:manage',
-  'groups:write',
-];
+/** Bot scopes a workspace install asks for (what the health check expects to find): the manifest's. */
+export const BOT_SCOPES: string[] = [...SLACK.botScopes];
 
-/** User scopes for user sync: post, edit and delete as the person in their DMs. */
-export const USER_SCOPES = ['chat:write', 'im:write', 'im:history', 'users:read', 'users:read.email'];
+/** User scopes for user sync: post, edit, delete and react as the person in their DMs. */
+export const USER_SCOPES: string[] = [...SLACK.userScopes];
 
 /** The OAuth v2 authorize page that belongs with a Web API base URL. */
 export function authorizeEndpoint(apiUrl: string): string {

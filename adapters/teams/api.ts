@@ -21,6 +21,20 @@ interface GraphUser {
   accountEnabled?: boolean | null;
 }
 
+/**
+ * What an administrator must do when Graph refuses an app-only call: application permissions
+ * only work once an administrator has consented to them for the tenant.
+ */
+export function missingApplicationPermission(what: string, url: string): string {
+  const path = new URL(url).pathname;
+  const permission = /\/channels\//.test(path)
+    ? 'ChannelMember.ReadWrite.All'
+    : /\/teams\//.test(path)
+      ? 'TeamMember.ReadWrite.All'
+      : 'User.Read.All';
+  return `teams ${what}: Microsoft Graph answered 403; grant ${permission} (application) and admin consent in Microsoft Entra ID (App registrations → API permissions → Grant admin consent)`;
+}
+
 /** Graph client for one Crosstalk process (all tenants). */
 export class GraphApi {
   private readonly appTokens = new Map<string, ClientCredentialTokens>();
@@ -69,6 +83,11 @@ export class GraphApi {
       });
       const text = await res.text();
       if (res.status === 401 && typeof token !== 'string') token.invalidate();
+      if (res.status === 403 && typeof token !== 'string') {
+        throw new AdapterError(AdapterErrorCode.Forbidden, missingApplicationPermission(what, url), {
+          cause: new HttpStatusError(res.status, text, undefined),
+        });
+      }
       if (!res.ok) throw new HttpStatusError(res.status, text, parseRetryAfter(res.headers.get('retry-after')));
       return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
     });

@@ -4,11 +4,12 @@
  */
 import { decodeJwt } from 'jose';
 import { AdapterError, AdapterErrorCode, type AuthorizeParams, type ExchangeParams, type UserGrant } from '../../src/chat-adapter.js';
+import { TEAMS } from '../../manifests/source.js';
 import type { AppConfig } from '../../src/config.js';
 import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
 
 /** Delegated scopes Crosstalk asks a person for: post and edit chat messages as them. */
-export const USER_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'User.Read', 'Chat.ReadWrite', 'ChatMessage.Send'];
+export const USER_SCOPES: string[] = [...TEAMS.graphDelegatedScopes];
 
 function authority(teams: AppConfig['teams']): string {
   const tenant = teams.appType === 'SingleTenant' && teams.tenantId ? teams.tenantId : 'common';

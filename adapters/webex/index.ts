@@ -28,7 +28,7 @@ import type {
 } from '../../src/chat-adapter.js';
 import { AdapterError, AdapterErrorCode } from '../../src/chat-adapter.js';
 import { OutboundPolicy, type OutboundPolicyOptions } from '../../src/outbound.js';
-import { DIRECT_PREFIX, WebexApi, composeMessage, destination } from './api.js';
+import { DIRECT_PREFIX, WebexApi, composeMessage, destination, type WebexResponse } from './api.js';
 import { fromNeutral, toNeutral } from './format.js';
 import { buildAuthorizeUrl, exchangeAuthorizationCode, refreshUserToken } from './oauth.js';
 import { checkWebexUserToken } from './user-token.js';
@@ -207,6 +207,32 @@ export function createWebexAdapter(deps: AdapterDeps, options: WebexAdapterOptio
     return (await api.asBot<T>(s, what, { method, resource, body })).body;
   }
 
+  /** Directory without an admin token: the members of the bot's spaces, one page of spaces at a time. */
+  async function listSpaceMembers(workspace: WorkspaceRef, cursor?: string): Promise<DirectoryPage> {
+    const s = await session(workspace);
+    const roomsUri = cursor?.startsWith(SPACES_CURSOR) ? cursor.slice(SPACES_CURSOR.length) : `${apiUrl}/rooms?max=${options.directoryPageSize ?? 100}`;
+    const rooms = await api.asBot<{ items: Array<{ id: string }> }>(s, 'rooms.list', { uri: roomsUri });
+    const ids = new Set<string>();
+    for (const room of rooms.body.items ?? []) {
+      let uri: string | undefined = `${apiUrl}/memberships?roomId=${encodeURIComponent(room.id)}&max=100`;
+      while (uri) {
+        const page: WebexResponse<{ items: Array<{ personId: string }> }> = await api.asBot(s, 'memberships.list', { uri });
+        for (const m of page.body.items ?? []) ids.add(m.personId);
+        uri = nextLink(page.headers.link);
+      }
+    }
+    const users: DirectoryUser[] = [];
+    const all = [...ids];
+    // Anyone may list people by id, up to 85 ids a call.
+    for (let i = 0; i < all.length; i += PEOPLE_BY_ID) {
+      const chunk = all.slice(i, i + PEOPLE_BY_ID).map(encodeURIComponent).join(',');
+      const res = await api.asBot<{ items: WebexPerson[] }>(s, 'people.list', { uri: `${apiUrl}/people?id=${chunk}` });
+      users.push(...(res.body.items ?? []).map(toDirectoryUser).filter((u) => !u.isBot));
+    }
+    const next = nextLink(rooms.headers.link);
+    return { users, ...(next ? { nextCursor: `${SPACES_CURSOR}${next}` } : {}) };
+  }
+
   const adapter: ChatAdapter = {
     platform: 'webex',
     ...webexMembers(api, apiUrl, session),
@@ -273,15 +299,18 @@ export function createWebexAdapter(deps: AdapterDeps, options: WebexAdapterOptio
       await viaBotOrUser(ref.workspace, as, 'messages.delete', 'DELETE', `messages/${ref.messageId}`);
     },
 
+    /**
+     * The whole organization with an administrator's token (`WEBEX_ADMIN_TOKEN`, or the workspace's
+     * `adminToken`): Webex lets only admins list people without an email or name filter
+     * (https://developer.webex.com/docs/api/v1/people/list-people). Without one, the people in the
+     * bot's spaces: each page is one page of the bot's spaces, their members, then their profiles.
+     */
     async listUsers(workspace: WorkspaceRef, cursor?: string): Promise<DirectoryPage> {
-      // Listing a whole org needs an admin token where Webex enforces it; a bot token works where allowed.
+      const adminToken = workspace.credentials.adminToken ?? cfg.adminToken;
+      if (!adminToken) return listSpaceMembers(workspace, cursor);
       const query = cursor && cursor.startsWith('?') ? cursor : `?max=${options.directoryPageSize ?? 100}`;
-      const path = `people${query}`;
-      const adminToken = workspace.credentials.adminToken;
-      const res = adminToken
-        ? await api.withToken<{ items: WebexPerson[] }>(adminToken, 'people.list', 'GET', path)
-        : await api.asBot<{ items: WebexPerson[] }>(await session(workspace), 'people.list', { uri: `${apiUrl}/${path}` });
-      const next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.link ?? '')?.[1];
+      const res = await api.withToken<{ items: WebexPerson[] }>(adminToken, 'people.list', 'GET', `people${query}`);
+      const next = nextLink(res.headers.link);
       return {
         users: (res.body.items ?? []).map(toDirectoryUser),
         nextCursor: next ? new URL(next).search : undefined,
@@ -342,6 +371,16 @@ export function createWebexAdapter(deps: AdapterDeps, options: WebexAdapterOptio
     fromNeutral,
   };
   return adapter;
+}
+
+/** Marks a directory cursor that walks the bot's spaces (the rest is the next rooms page). */
+const SPACES_CURSOR = 'spaces:';
+/** Webex lists at most 85 people by id in one call. */
+const PEOPLE_BY_ID = 85;
+
+/** The `rel="next"` URL of a Link header. */
+function nextLink(link: string | undefined): string | undefined {
+  return /<([^>]+)>;\s*rel="next"/.exec(link ?? '')?.[1];
 }
 
 function toDirectoryUser(p: WebexPerson): DirectoryUser {

@@ -3,12 +3,13 @@
  * documents as the recommended flow for clients with a browser ("Login with Webex" uses the same
  * authorize/access_token endpoints as integrations).
  */
+import { WEBEX } from '../../manifests/source.js';
 import type { AuthorizeParams, ExchangeParams, UserGrant } from '../../src/chat-adapter.js';
 import { AdapterError, AdapterErrorCode } from '../../src/chat-adapter.js';
 import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
 
 /** Scopes a person grants so Crosstalk can post, edit and delete as them. */
-export const USER_SCOPES = ['spark:people_read', 'spark:messages_read', 'spark:messages_write', 'spark:rooms_read'];
+export const USER_SCOPES: string[] = [...WEBEX.integrationScopes];
 
 /** Integration credentials and API base. */
 export interface WebexOAuthSettings {

@@ -1,15 +1,19 @@
 /**
  * Outbound Zoom REST calls (plain `fetch`, every call through the shared `OutboundPolicy`).
  *
- * Three kinds of token:
- * - the chatbot token (`grant_type=client_credentials`, scope `imchat:bot`) for `/im/chat/messages`;
- * - an account token (`grant_type=account_credentials&account_id=…`, Zoom's server-to-server
- *   grant) for the admin APIs: `/users`, channel members and admins;
- * - a person's own user token (user sync) for `/chat/users/me/messages`.
+ * Three kinds of token, from two apps:
+ * - the chatbot token of the Team Chat (General) app (`grant_type=client_credentials`, scope
+ *   `imchat:bot`) for `/im/chat/messages`;
+ * - a person's own user token of the same app (user sync) for `/chat/users/me/messages`;
+ * - an account token (`grant_type=account_credentials&account_id=…`) for the admin APIs (`/users`,
+ *   channel members and admins). Zoom grants it only to a Server-to-Server OAuth app, never to a
+ *   General app (https://developers.zoom.us/docs/internal-apps/s2s-oauth/), so it comes from the
+ *   optional `ZOOM_S2S_*` app; without one those APIs are unavailable and say so.
  * App-level tokens are cached until shortly before they expire and fetched once even when many
  * sends start together; a 401 (Zoom code 124) drops the cached token and retries once.
  */
 import { AdapterError, AdapterErrorCode, type WorkspaceRef } from '../../src/chat-adapter.js';
+import { ZOOM } from '../../manifests/source.js';
 import type { Logger } from '../../src/log.js';
 import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
 import type { ZoomAtItem, ZoomRichTextRange } from './format.js';
@@ -19,6 +23,13 @@ export interface ZoomAppCredentials {
   clientId: string;
   clientSecret: string;
   botJid: string;
+}
+
+/** A Server-to-Server OAuth app: internal to one account, so it names that account. */
+export interface ZoomS2sCredentials {
+  accountId: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 /** A chatbot message card. */
@@ -66,6 +77,8 @@ export interface ZoomApiOptions {
   apiUrl: string;
   oauthUrl: string;
   defaults: Partial<ZoomAppCredentials>;
+  /** The configured Server-to-Server OAuth app (`ZOOM_S2S_*`), if any. */
+  s2s?: ZoomS2sCredentials;
   policy: OutboundPolicy;
   log: Logger;
   now?: () => number;
@@ -146,9 +159,28 @@ export class ZoomApi {
     return this.cached(`bot:${creds.clientId}`, () => this.tokenRequest(creds, { grant_type: 'client_credentials' }, workspace.externalId), fresh);
   }
 
-  /** The account token for the admin APIs of one account; `fresh` skips the cache. */
+  /**
+   * The Server-to-Server OAuth app of the workspace's account: the workspace's own
+   * (`credentials.s2sClientId/s2sClientSecret`), else the configured one when it belongs to this account.
+   */
+  s2sCredentials(workspace: WorkspaceRef): ZoomS2sCredentials {
+    const c = workspace.credentials ?? {};
+    if (c.s2sClientId && c.s2sClientSecret) return { accountId: workspace.externalId, clientId: c.s2sClientId, clientSecret: c.s2sClientSecret };
+    const s2s = this.opts.s2s;
+    if (s2s && s2s.accountId === workspace.externalId) return s2s;
+    const why = s2s
+      ? `ZOOM_S2S_ACCOUNT_ID is ${s2s.accountId}, not this account`
+      : 'ZOOM_S2S_ACCOUNT_ID, ZOOM_S2S_CLIENT_ID and ZOOM_S2S_CLIENT_SECRET are not set';
+    throw new AdapterError(
+      AdapterErrorCode.NotSupported,
+      `zoom account ${workspace.externalId} has no Server-to-Server OAuth app (${why}): ${ZOOM.withoutS2s} are unavailable. ` +
+        'Create one at marketplace.zoom.us (Develop → Build App → Server-to-Server OAuth) with the scopes in manifests/zoom/server-to-server.json.',
+    );
+  }
+
+  /** The account token for the admin APIs of one account (Server-to-Server OAuth); `fresh` skips the cache. */
   async accountToken(workspace: WorkspaceRef, fresh = false): Promise<CachedToken> {
-    const creds = this.credentials(workspace);
+    const creds = this.s2sCredentials(workspace);
     return this.cached(
       `account:${creds.clientId}:${workspace.externalId}`,
       () => this.tokenRequest(creds, { grant_type: 'account_credentials', account_id: workspace.externalId }, workspace.externalId),
@@ -157,7 +189,7 @@ export class ZoomApi {
   }
 
   private forget(workspace: WorkspaceRef, kind: 'bot' | 'account'): void {
-    const { clientId } = this.credentials(workspace);
+    const { clientId } = kind === 'bot' ? this.credentials(workspace) : this.s2sCredentials(workspace);
     this.cache.delete(kind === 'bot' ? `bot:${clientId}` : `account:${clientId}:${workspace.externalId}`);
   }
 

@@ -28,6 +28,7 @@ import {
   type UserGrant,
   type WorkspaceRef,
 } from '../../src/chat-adapter.js';
+import { ZOOM as ZOOM_SCOPES } from '../../manifests/source.js';
 import { OutboundPolicy, type OutboundPolicyOptions } from '../../src/outbound.js';
 import { ZoomApi, type ZoomApiUser, type ZoomCardContent } from './api.js';
 import { mountZoomAppPage, type ZoomAppPageParams } from './app-page.js';
@@ -54,7 +55,7 @@ export interface ZoomAdapter extends ChatAdapter {
 
 const PLATFORM_NAMES: Record<string, string> = { slack: 'Slack', teams: 'Microsoft Teams', webex: 'Webex', zoom: 'Zoom' };
 const USERS_PAGE_SIZE = 300;
-const REQUIRED_ACCOUNT_SCOPES = ['user:read:admin', 'chat_channel:write:admin'];
+const REQUIRED_ACCOUNT_SCOPES: readonly string[] = ZOOM_SCOPES.s2sScopes;
 const SENT_KEY = (messageId: string) => `sent-user-message:${messageId}`;
 /** Zoom may announce a user message before the send call returns its id, so sends are also keyed by content. */
 const PENDING_KEY = (contact: string, neutralText: string) =>
@@ -70,6 +71,7 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
     apiUrl: zoom.apiUrl,
     oauthUrl: zoom.oauthUrl,
     defaults: { clientId: zoom.clientId, clientSecret: zoom.clientSecret, botJid: zoom.botJid },
+    s2s: zoom.s2s,
     policy,
     log,
     now,
@@ -322,8 +324,14 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
         const account = await api.accountToken(workspace, true);
         for (const s of REQUIRED_ACCOUNT_SCOPES) if (!account.scopes.includes(s)) missing.push(s);
       } catch (err) {
-        tokenValid = false;
-        problems.push(`account token: ${(err as Error).message}`);
+        // Without a Server-to-Server OAuth app the chatbot still works; the report says what does not.
+        if (err instanceof AdapterError && err.code === AdapterErrorCode.NotSupported) {
+          missing.push(...REQUIRED_ACCOUNT_SCOPES);
+          problems.push(err.message);
+        } else {
+          tokenValid = false;
+          problems.push(`account token: ${(err as Error).message}`);
+        }
       }
       let botPresent = false;
       try {

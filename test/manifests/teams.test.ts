@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { optionsFromEnv, teamsManifest } from '../../manifests/generate.js';
 import { COMMAND } from '../../manifests/source.js';
-import { readJsonManifest, schemaErrors } from './formats.js';
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { AppManifestUtils } from '@microsoft/app-manifest';
+import { readJsonManifest } from './formats.js';
+
+/** Microsoft's published schema for a manifest version, as the `@microsoft/app-manifest` package ships it (no network). */
+async function microsoftSchema(version: string): Promise<object> {
+  const file = createRequire(import.meta.url).resolve(`@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`);
+  return JSON.parse(await readFile(file, 'utf8')) as object;
+}
+
+async function microsoftSchemaErrors(manifest: TeamsManifest): Promise<string[]> {
+  const schema = await microsoftSchema(manifest.manifestVersion);
+  return AppManifestUtils.validateAgainstSchema(manifest as never, schema as never);
+}
 
 const APP_ID = '2f1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 
@@ -13,13 +27,13 @@ interface TeamsManifest {
   icons: { color: string; outline: string };
   bots: Array<{ botId: string; scopes: string[]; supportsFiles: boolean; commandLists: Array<{ scopes: string[]; commands: Array<{ title: string; description: string }> }> }>;
   validDomains: string[];
-  webApplicationInfo: { id: string; resource: string };
+  webApplicationInfo?: { id: string; resource: string };
 }
 
 describe('Teams app manifest', () => {
   it("passes Microsoft's app manifest schema for its version", async () => {
     const m = (await readJsonManifest('teams/manifest.json')) as unknown as TeamsManifest;
-    expect(await schemaErrors('teams-manifest-v1.22.schema.json', m)).toEqual([]);
+    expect(await microsoftSchemaErrors(m)).toEqual([]);
     expect(m.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${m.manifestVersion}/MicrosoftTeams.schema.json`);
   });
 
@@ -45,12 +59,12 @@ describe('Teams app manifest', () => {
     }
   });
 
-  it('uses MICROSOFT_APP_ID as app, bot and web application id, and the PUBLIC_URL host as its domain', () => {
+  it('uses MICROSOFT_APP_ID as app and bot id, the PUBLIC_URL host as its domain, and configures no SSO it does not use', () => {
     const { options } = optionsFromEnv({ PUBLIC_URL: 'https://chat.example.org', MICROSOFT_APP_ID: APP_ID });
     const m = teamsManifest(options) as unknown as TeamsManifest;
     expect(m.id).toBe(APP_ID);
     expect(m.bots[0].botId).toBe(APP_ID);
-    expect(m.webApplicationInfo).toEqual({ id: APP_ID, resource: `api://chat.example.org/${APP_ID}` });
+    expect(m.webApplicationInfo).toBeUndefined();
     expect(m.validDomains).toEqual(['chat.example.org']);
     expect(Object.values(m.developer).filter((v) => v.startsWith('http'))).toEqual([
       'https://chat.example.org',
@@ -64,5 +78,13 @@ describe('Teams app manifest', () => {
     expect(options.microsoftAppId).toBe('00000000-0000-0000-0000-000000000000');
     expect(warnings.join('\n')).toMatch(/MICROSOFT_APP_ID is not set/);
     expect(() => optionsFromEnv({ PUBLIC_URL: 'https://chat.example.org', MICROSOFT_APP_ID: 'crosstalk-bot' })).toThrow(/MICROSOFT_APP_ID: must be .* GUID/);
+  });
+});
+
+describe("Microsoft's schema catches what Teams would refuse", () => {
+  it('reports a manifest whose bot has an unknown install scope', async () => {
+    const m = (await readJsonManifest('teams/manifest.json')) as unknown as TeamsManifest;
+    const broken = { ...m, bots: [{ ...m.bots[0], scopes: ['personal', 'everywhere'] }] };
+    expect((await microsoftSchemaErrors(broken)).length).toBeGreaterThan(0);
   });
 });

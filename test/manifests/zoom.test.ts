@@ -21,7 +21,8 @@ interface ZoomManifest {
 }
 
 async function manifest(): Promise<ZoomManifest> {
-  return (await readJsonManifest('zoom/manifest.json')) as unknown as ZoomManifest;
+  const file = (await readJsonManifest('zoom/manifest.json')) as unknown as { manifest: ZoomManifest };
+  return file.manifest;
 }
 
 describe('Zoom app manifest', () => {
@@ -55,7 +56,8 @@ describe('Zoom app manifest', () => {
 
   it('authorizes people through the OAuth callback and the in-client page', async () => {
     const m = await manifest();
-    expect(m.oauth_information.usage).toBe('USER_OPERATION');
+    // Admin-managed: added once for the whole account, so the chatbot reaches everyone.
+    expect(m.oauth_information.usage).toBe('ADMIN_MANAGEMENT');
     expect(m.oauth_information.development_redirect_uri).toBe(`${BASE}/oauth/zoom/callback`);
     expect(m.oauth_information.production_redirect_uri).toBe(`${BASE}/oauth/zoom/callback`);
     expect(m.oauth_information.oauth_allow_list).toEqual([`${BASE}/oauth/zoom/callback`, `${BASE}/zoom/app`]);

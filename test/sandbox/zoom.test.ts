@@ -108,9 +108,27 @@ describe('Zoom simulator', () => {
     expect(forged.json).toEqual({ code: 124, message: 'Invalid access token.' });
   });
 
+  it('grants each token only to the app kind that may use it', async () => {
+    const s = zoom.sandboxSettings();
+    const general = basic(s.clientId, s.clientSecret);
+    const s2s = basic(s.s2s.clientId, s.s2s.clientSecret);
+    const refused = await form(`${zoom.url}/oauth/token`, { grant_type: 'account_credentials', account_id: accountId }, general);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toBe('unsupported_grant_type');
+    const noChatbot = await form(`${zoom.url}/oauth/token`, { grant_type: 'client_credentials' }, s2s);
+    expect(noChatbot.status).toBe(400);
+    expect(noChatbot.json.error).toBe('unsupported_grant_type');
+    const otherAccount = await form(`${zoom.url}/oauth/token`, { grant_type: 'account_credentials', account_id: 'someoneElse' }, s2s);
+    expect(otherAccount.status).toBe(400);
+    const ok = await form(`${zoom.url}/oauth/token`, { grant_type: 'account_credentials', account_id: accountId }, s2s);
+    expect(ok.status).toBe(200);
+    expect(String(ok.json.scope).split(' ')).toEqual(expect.arrayContaining(['user:read:list_users:admin', 'team_chat:write:members:admin']));
+    expect(ok.json.refresh_token).toBeUndefined();
+  });
+
   it('pages through active users, then inactive ones, with an account token', async () => {
     const s = zoom.sandboxSettings();
-    const { json: tok } = await form(`${zoom.url}/oauth/token`, { grant_type: 'account_credentials', account_id: accountId }, basic(s.clientId, s.clientSecret));
+    const { json: tok } = await form(`${zoom.url}/oauth/token`, { grant_type: 'account_credentials', account_id: accountId }, basic(s.s2s.clientId, s.s2s.clientSecret));
     const token = String(tok.access_token);
     const seen: string[] = [];
     let next = '';

@@ -115,7 +115,9 @@ export const DEFAULT_BOT_SCOPES = [
   'users.profile:read',
   'channels:manage',
   'channels:read',
+  'groups:read',
   'groups:write',
+  'reactions:read',
 ];
 
 const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

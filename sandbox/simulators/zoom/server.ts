@@ -35,6 +35,17 @@ export interface ZoomSimApp {
   name: string;
 }
 
+/**
+ * A Server-to-Server OAuth app: internal to one account, and the only app type Zoom lets use the
+ * `account_credentials` grant (https://developers.zoom.us/docs/internal-apps/s2s-oauth/).
+ */
+export interface ZoomSimS2sApp {
+  clientId: string;
+  clientSecret: string;
+  /** The scopes the account's admin gave the app; its tokens carry exactly these. */
+  scopes: string[];
+}
+
 /** A user of one account. */
 export interface ZoomSimUser {
   id: string;
@@ -112,6 +123,8 @@ export interface ZoomSimAccount {
   accountId: string;
   name: string;
   app: ZoomSimApp;
+  /** The account's Server-to-Server OAuth app (account-level users and channel membership). */
+  s2sApp: ZoomSimS2sApp;
   users: ZoomSimUser[];
   channels: Map<string, ZoomSimChannel>;
 }
@@ -142,6 +155,8 @@ export interface ZoomAccountSeed {
   name?: string;
   /** A separate chatbot app for this account; default: the simulator's shared app. */
   app?: Partial<ZoomSimApp>;
+  /** This account's Server-to-Server OAuth app; default: generated credentials with the granular admin scopes. */
+  s2sApp?: Partial<ZoomSimS2sApp>;
   users?: ZoomUserSeed[];
   channels?: Array<{ id?: string; name: string; members?: Array<{ userId: string; role?: 'owner' | 'admin' | 'member' }> }>;
 }
@@ -175,12 +190,25 @@ export interface ZoomSandboxSettings {
   botJid: string;
   accountId: string;
   webhookSecretToken: string;
+  /** The first account's Server-to-Server OAuth app (`ZOOM_S2S_*`). */
+  s2s: { accountId: string; clientId: string; clientSecret: string };
   apiUrl: string;
   oauthUrl: string;
 }
 
 const USER_SCOPES = ['user:read', 'chat_message:write', 'chat_message:read', 'chat_channel:read'];
-const ACCOUNT_SCOPES = ['user:read:admin', 'chat_channel:read:admin', 'chat_channel:write:admin', 'chat_message:write:admin'];
+/**
+ * Granular scopes of the account-level APIs the simulator serves, as Zoom's scope reference lists
+ * them (https://developers.zoom.us/docs/integrations/oauth-scopes-granular/: Users, Chat Channels).
+ */
+const S2S_SCOPES = [
+  'user:read:list_users:admin',
+  'user:read:user:admin',
+  'team_chat:read:list_members:admin',
+  'team_chat:write:members:admin',
+  'team_chat:write:administrator:admin',
+  'team_chat:delete:member:admin',
+];
 const JID_DOMAIN = 'xmpp.zoom.us';
 
 /** The JID Zoom gives a user: the lower-cased user id at the XMPP domain. */
@@ -259,6 +287,7 @@ export class ZoomSimulator {
       botJid: this.app.botJid,
       accountId: first.accountId,
       webhookSecretToken: this.app.webhookSecretToken,
+      s2s: { accountId: first.accountId, clientId: first.s2sApp.clientId, clientSecret: first.s2sApp.clientSecret },
       apiUrl: this.apiUrl,
       oauthUrl: this.url,
     };
@@ -292,6 +321,11 @@ export class ZoomSimulator {
       accountId,
       name: seed.name ?? accountId,
       app: seed.app ? { ...this.app, ...seed.app } : this.app,
+      s2sApp: {
+        clientId: seed.s2sApp?.clientId ?? `s2s${accountId}`,
+        clientSecret: seed.s2sApp?.clientSecret ?? `s2sSecret${accountId}`,
+        scopes: seed.s2sApp?.scopes ?? [...S2S_SCOPES],
+      },
       users: [],
       channels: new Map(),
     };
@@ -576,7 +610,11 @@ export class ZoomSimulator {
   }
 
   /** Resolves the bearer token or answers Zoom's 401 (code 124) and returns undefined. */
-  private auth(req: Request, res: Response, needScope?: string): TokenRecord | undefined {
+  /**
+   * `needScope`: any one of these (or its `:admin` form) suffices; Zoom documents each endpoint with
+   * its classic and its granular scopes.
+   */
+  private auth(req: Request, res: Response, needScope?: string | string[]): TokenRecord | undefined {
     const header = req.header('authorization') ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     const record = match ? this.tokens.get(match[1]!.trim()) : undefined;
@@ -588,8 +626,9 @@ export class ZoomSimulator {
       zerr(res, 401, 124, 'Access token is expired.');
       return undefined;
     }
-    if (needScope && !record.scopes.some((s) => s === needScope || s === `${needScope}:admin`)) {
-      zerr(res, 400, 4711, `Invalid access token, does not contain scopes:[${needScope}].`);
+    const wanted = needScope === undefined ? [] : Array.isArray(needScope) ? needScope : [needScope];
+    if (wanted.length && !record.scopes.some((s) => wanted.some((w) => s === w || s === `${w}:admin`))) {
+      zerr(res, 400, 4711, `Invalid access token, does not contain scopes:[${wanted.join(', ')}].`);
       return undefined;
     }
     return record;
@@ -631,12 +670,17 @@ export class ZoomSimulator {
   private token(req: Request, res: Response): void {
     const basic = /^Basic\s+(.+)$/i.exec(req.header('authorization') ?? '');
     const [clientId, clientSecret] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':') : [];
+    const params = { ...(req.query as Record<string, string>), ...((req.body ?? {}) as Record<string, string>) };
+    const s2sAccount = clientId ? [...this.accounts.values()].find((a) => a.s2sApp.clientId === clientId) : undefined;
+    if (s2sAccount) {
+      this.s2sToken(res, s2sAccount, clientSecret, params);
+      return;
+    }
     const app = clientId ? this.appByClientId(clientId) : undefined;
     if (!app || app.clientSecret !== clientSecret) {
       res.status(401).json({ reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
       return;
     }
-    const params = { ...(req.query as Record<string, string>), ...((req.body ?? {}) as Record<string, string>) };
     const grant = params.grant_type;
     const apiUrl = this.url;
 
@@ -645,16 +689,9 @@ export class ZoomSimulator {
       res.json({ access_token: accessToken, token_type: 'bearer', expires_in: this.ttlSeconds, scope: 'imchat:bot', api_url: apiUrl });
       return;
     }
-    if (grant === 'account_credentials') {
-      const account = params.account_id ? this.accounts.get(params.account_id) : undefined;
-      if (!account || account.app.clientId !== app.clientId) {
-        res.status(400).json({ reason: 'Invalid account_id', error: 'invalid_request' });
-        return;
-      }
-      const accessToken = this.issue({ kind: 'account', clientId: app.clientId, accountId: account.accountId, scopes: ACCOUNT_SCOPES });
-      res.json({ access_token: accessToken, token_type: 'bearer', expires_in: this.ttlSeconds, scope: ACCOUNT_SCOPES.join(' '), api_url: apiUrl });
-      return;
-    }
+    // A General (Team Chat) app has no account_credentials grant: that grant is Server-to-Server
+    // OAuth only (https://developers.zoom.us/docs/internal-apps/s2s-oauth/), so it falls through
+    // to Zoom's "unsupported grant type" below.
     if (grant === 'authorization_code') {
       const code = params.code ? this.codes.get(params.code) : undefined;
       if (!code || code.used || code.expiresAt <= Date.now() || code.clientId !== app.clientId) {
@@ -689,6 +726,28 @@ export class ZoomSimulator {
       return;
     }
     res.status(400).json({ reason: 'Unsupported grant type', error: 'unsupported_grant_type' });
+  }
+
+  /**
+   * A Server-to-Server OAuth app's only grant: `account_credentials` for its own account, an
+   * hour-long token with no refresh token, carrying the scopes the admin gave the app.
+   */
+  private s2sToken(res: Response, account: ZoomSimAccount, clientSecret: string | undefined, params: Record<string, string>): void {
+    if (account.s2sApp.clientSecret !== clientSecret) {
+      res.status(401).json({ reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
+      return;
+    }
+    if (params.grant_type !== 'account_credentials') {
+      res.status(400).json({ reason: 'Unsupported grant type', error: 'unsupported_grant_type' });
+      return;
+    }
+    if (params.account_id !== account.accountId) {
+      res.status(400).json({ reason: 'Invalid account_id', error: 'invalid_request' });
+      return;
+    }
+    const scopes = account.s2sApp.scopes;
+    const accessToken = this.issue({ kind: 'account', clientId: account.s2sApp.clientId, accountId: account.accountId, scopes });
+    res.json({ access_token: accessToken, token_type: 'bearer', expires_in: this.ttlSeconds, scope: scopes.join(' '), api_url: this.url });
   }
 
   private userGrant(res: Response, record: Omit<TokenRecord, 'expiresAt'>): void {
@@ -968,9 +1027,9 @@ export class ZoomSimulator {
   }
 
   private listUsers(req: Request, res: Response): void {
-    const token = this.auth(req, res, 'user:read:admin');
+    const token = this.auth(req, res, ['user:read:admin', 'user:read:list_users:admin']);
     if (!token) return;
-    if (token.kind !== 'account' || !token.accountId) return zerr(res, 400, 4711, 'Invalid access token, does not contain scopes:[user:read:admin].');
+    if (token.kind !== 'account' || !token.accountId) return zerr(res, 400, 4711, 'Invalid access token, does not contain scopes:[user:read:list_users:admin].');
     const account = this.account(token.accountId);
     const q = req.query as Record<string, string | undefined>;
     const status = q.status ?? 'active';
@@ -996,7 +1055,7 @@ export class ZoomSimulator {
   }
 
   private getUser(req: Request, res: Response): void {
-    const token = this.auth(req, res, 'user:read');
+    const token = this.auth(req, res, ['user:read', 'user:read:user']);
     if (!token) return;
     const account = this.account(token.accountId ?? '');
     const wanted = req.params.userId === 'me' ? token.userId : String(req.params.userId);
@@ -1011,11 +1070,11 @@ export class ZoomSimulator {
   // ---- channel members ----------------------------------------------------------------------
 
   /** Account tokens act as an admin; user tokens must belong to a channel owner or admin. */
-  private channelAccess(req: Request, res: Response, scope: string, write: boolean): { account: ZoomSimAccount; channel: ZoomSimChannel } | undefined {
+  private channelAccess(req: Request, res: Response, scope: string | string[], write: boolean): { account: ZoomSimAccount; channel: ZoomSimChannel } | undefined {
     const token = this.auth(req, res, scope);
     if (!token) return undefined;
     if (!token.accountId) {
-      zerr(res, 400, 4711, `Invalid access token, does not contain scopes:[${scope}].`);
+      zerr(res, 400, 4711, `Invalid access token, does not contain scopes:[${[scope].flat().join(', ')}].`);
       return undefined;
     }
     const account = this.account(token.accountId);
@@ -1035,7 +1094,7 @@ export class ZoomSimulator {
   }
 
   private listMembers(req: Request, res: Response): void {
-    const ctx = this.channelAccess(req, res, 'chat_channel:read', false);
+    const ctx = this.channelAccess(req, res, ['chat_channel:read', 'team_chat:read:list_members'], false);
     if (!ctx) return;
     const q = req.query as Record<string, string | undefined>;
     const pageSize = Math.min(Math.max(Number(q.page_size ?? 30) || 30, 1), 100);
@@ -1064,7 +1123,7 @@ export class ZoomSimulator {
 
   /** Removes a member (by user id, email or member id): 204, or 404 when they are not in the channel. */
   private removeMember(req: Request, res: Response): void {
-    const ctx = this.channelAccess(req, res, 'chat_channel:write', true);
+    const ctx = this.channelAccess(req, res, ['chat_channel:write', 'team_chat:delete:member'], true);
     if (!ctx) return;
     const identifier = String(req.params.identifier);
     const user = this.findUser(ctx.account, identifier) ?? ctx.account.users.find((u) => u.memberId === identifier);
@@ -1081,7 +1140,7 @@ export class ZoomSimulator {
 
   /** `GET /chat/channels`: the account's channels, paged by `next_page_token`. */
   private listChannels(req: Request, res: Response): void {
-    const token = this.auth(req, res, 'chat_channel:read');
+    const token = this.auth(req, res, ['chat_channel:read', 'team_chat:read:list_channels']);
     if (!token) return;
     if (!token.accountId) return zerr(res, 400, 4711, 'Invalid access token, does not contain scopes:[chat_channel:read:admin].');
     const q = req.query as Record<string, string | undefined>;
@@ -1098,7 +1157,7 @@ export class ZoomSimulator {
 
   /** `GET /chat/channels/{channelId}`. */
   private getChannel(req: Request, res: Response): void {
-    const ctx = this.channelAccess(req, res, 'chat_channel:read', false);
+    const ctx = this.channelAccess(req, res, ['chat_channel:read', 'team_chat:read:channel'], false);
     if (!ctx) return;
     res.json(this.channelJson(ctx.channel));
   }
@@ -1108,7 +1167,7 @@ export class ZoomSimulator {
    * channel's owner or an admin (`{userId}`); body `{admins:[{email}|{member_id}]}` (at most 10).
    */
   private promoteAdmins(req: Request, res: Response): void {
-    const ctx = this.channelAccess(req, res, 'chat_channel:write', true);
+    const ctx = this.channelAccess(req, res, ['chat_channel:write', 'team_chat:write:administrator'], true);
     if (!ctx) return;
     const actor = this.findUser(ctx.account, String(req.params.userId));
     if (!actor) return zerr(res, 404, 1001, `User does not exist: ${String(req.params.userId)}.`);
@@ -1118,7 +1177,9 @@ export class ZoomSimulator {
   }
 
   private addMembers(req: Request, res: Response, kind: 'members' | 'admins', checked?: { account: ZoomSimAccount; channel: ZoomSimChannel }): void {
-    const ctx = checked ?? this.channelAccess(req, res, 'chat_channel:write', true);
+    const ctx =
+      checked ??
+      this.channelAccess(req, res, kind === 'members' ? ['chat_channel:write', 'team_chat:write:members'] : ['chat_channel:write', 'team_chat:write:administrator'], true);
     if (!ctx) return;
     const list = ((req.body ?? {}) as Record<string, unknown>)[kind];
     if (!Array.isArray(list) || list.length === 0) return zerr(res, 400, 300, `${kind} is required.`);

@@ -294,13 +294,35 @@ describe('outbound', () => {
     expect(sim.messagesIn(room.id).length).toBe(before + 1);
   });
 
-  it('lists the directory across several Link-header pages with profile facts', async () => {
-    sim.addPerson({ email: 'dee@acme.example', displayName: 'Dee Gone', deactivated: true });
-    const users = [];
+  it('without an admin token, lists the people in the bot\'s spaces, across pages of spaces', async () => {
+    const outsider = sim.addPerson({ email: 'olive@acme.example', displayName: 'Olive Outside' });
+    sim.createSpace({ title: 'Lab', creatorId: sim.defaultOrg.bot.id, memberIds: [ada.id] });
+    sim.createSpace({ title: 'Ops', creatorId: sim.defaultOrg.bot.id, memberIds: [bob.id] });
+    const emails = new Set<string>();
     let cursor: string | undefined;
     let pages = 0;
     do {
       const page = await adapter.listUsers(workspace, cursor);
+      for (const u of page.users) emails.add(u.email!);
+      expect(page.users.every((u) => !u.isBot)).toBe(true);
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 50);
+    expect(emails).toContain('ada@acme.example');
+    expect(emails).toContain('bob@acme.example');
+    expect(emails).not.toContain(outsider.emails[0]);
+    expect(sim.server.callsTo('/v1/rooms', 'GET').length).toBeGreaterThan(0);
+  });
+
+  it('with an admin token, lists the whole directory across several Link-header pages with profile facts', async () => {
+    sim.addPerson({ email: 'dee@acme.example', displayName: 'Dee Gone', deactivated: true });
+    const admin = sim.addPerson({ email: 'root@acme.example', displayName: 'Root Admin' });
+    const withAdmin = { ...workspace, credentials: { ...workspace.credentials, adminToken: sim.issueUserToken(admin.id, ['spark-admin:people_read']) } };
+    const users = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await adapter.listUsers(withAdmin, cursor);
       users.push(...page.users);
       cursor = page.nextCursor;
       pages += 1;

@@ -139,6 +139,22 @@ describe('Zoom adapter: sending', () => {
 });
 
 describe('Zoom adapter: directory and channels', () => {
+  it('without a Server-to-Server OAuth app, says which settings are missing and what is unavailable, and stays healthy for chat', async () => {
+    const { createZoomAdapter } = await import('../../../adapters/zoom/index.js');
+    const { createLogger } = await import('../../../src/log.js');
+    const config = { ...h.config, zoom: { ...h.config.zoom, s2s: undefined } };
+    const adapter = createZoomAdapter({ config, log: createLogger('silent'), sink: h.sink, store: h.store, workspaces: h.workspaces });
+    const before = tokenCalls().length;
+    await expect(adapter.listUsers(h.workspace)).rejects.toThrow(/ZOOM_S2S_ACCOUNT_ID, ZOOM_S2S_CLIENT_ID and ZOOM_S2S_CLIENT_SECRET are not set.*directory sync/);
+    const health = await adapter.checkHealth(h.workspace);
+    expect(health.tokenValid).toBe(true);
+    expect(health.missingScopes).toContain('user:read:list_users:admin');
+    expect(health.detail).toMatch(/no Server-to-Server OAuth app/);
+    // The chatbot app's credentials were never offered for the account grant.
+    const grants = tokenCalls().slice(before).map((c) => (c.body as { grant_type: string }).grant_type);
+    expect(grants).toEqual(['client_credentials']);
+  });
+
   it('lists every user across several pages, deactivated ones last', async () => {
     const users = [];
     let cursor: string | undefined;
