@@ -54,7 +54,7 @@ export const CONFIRM_ACTION = 'crosstalk.confirm';
 export const CANCEL_ACTION = 'crosstalk.cancel';
 const CONFIRM_TTL_MS = 15 * 60_000;
 /** How long a command may run before it is answered "working on it" (Slack's deadline is 3 s). */
-const COMMAND_ANSWER_MS = 2_000;
+const COMMAND_ANSWER_MS = 2_500;
 
 interface ConfirmPayload {
   line: string;

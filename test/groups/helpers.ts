@@ -15,15 +15,37 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
 }
 
+type SlackAnswer = { text: string; blocks?: Array<{ elements?: Array<{ action_id: string; value?: string }> }> };
+
+/** What Crosstalk answers at once when a command outlasts Slack's deadline. */
+export const WORKING = /^Working on it/;
+
+/**
+ * A command that outlasts Slack's 3 s deadline is answered "working on it"; its real answer is
+ * then posted in the person's DM with the bot. This reads that later answer.
+ */
+export async function laterAnswer(env: SandboxService, teamId: string, userId: string, afterSeq: number, timeoutMs = 30_000): Promise<SlackAnswer> {
+  const slack = env.sandbox.simulators.slack!;
+  const im = slack.state.openIm(teamId, slack.state.workspace(teamId).botUserId, userId).id;
+  const call = await slack.sim.waitForCall(
+    (c) => c.seq > afterSeq && c.path === '/api/chat.postMessage' && (c.body as { channel?: string }).channel === im,
+    timeoutMs,
+  );
+  const posted = call.body as { text: string; blocks?: string | SlackAnswer['blocks'] };
+  return { text: posted.text, blocks: typeof posted.blocks === 'string' ? JSON.parse(posted.blocks) : posted.blocks };
+}
+
 /** A Slack user who types `/crosstalk ...` and reads the reply. */
 export function slackCommander(env: SandboxService, teamId: string, userId: string) {
   const slack = env.sandbox.simulators.slack!;
   return {
     /** Runs a command; returns the reply text and its confirmation button value, if any. */
     async run(text: string): Promise<{ text: string; confirm?: string; channel: string }> {
+      const before = slack.sim.calls.length ? slack.sim.calls[slack.sim.calls.length - 1].seq : 0;
       const res = await slack.sendSlashCommand(env.url, { teamId, userId, text });
       expect(res.status, res.text).toBe(200);
-      const body = JSON.parse(res.text) as { text: string; blocks?: Array<{ elements?: Array<{ action_id: string; value?: string }> }> };
+      let body = JSON.parse(res.text) as SlackAnswer;
+      if (WORKING.test(body.text)) body = await laterAnswer(env, teamId, userId, before);
       const confirm = body.blocks?.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'crosstalk.confirm')?.value;
       return { text: body.text, confirm, channel: res.channel! };
     },
@@ -39,9 +61,11 @@ export function slackCommander(env: SandboxService, teamId: string, userId: stri
         actionId: 'crosstalk.confirm',
         value: asked.confirm,
       });
+      const before = slack.sim.calls.length ? slack.sim.calls[slack.sim.calls.length - 1].seq : 0;
       expect(click.status).toBe(200);
       const answered = await slack.waitForResponse(click.responseUrl!);
-      return (answered.body as { text: string }).text;
+      const answer = (answered.body as { text: string }).text;
+      return WORKING.test(answer) ? (await laterAnswer(env, teamId, userId, before)).text : answer;
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Platform } from '../../src/chat-adapter.js';
 import { PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
 import type { RecordedCall } from '../../sandbox/simulators/sim-core.js';
 import type { SandboxService } from '../helpers/sandbox-service.js';
+import { laterAnswer, WORKING } from '../groups/helpers.js';
 
 /** The simulator server of a platform. */
 export function simOf(s: SandboxService, platform: Platform) {
@@ -86,9 +87,12 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
 export async function slackCommand(s: SandboxService, email: string, commandText: string): Promise<{ text: string; blocks: unknown[] }> {
   const slack = s.sandbox.simulators.slack!;
   const teamId = (await workspaceOf(s, 'slack')).externalId;
-  const delivery = await slack.sendSlashCommand(s.url, { teamId, userId: await userIdOn(s, email, "slack"), text: commandText });
+  const userId = await userIdOn(s, email, 'slack');
+  const before = lastSeq(s, 'slack');
+  const delivery = await slack.sendSlashCommand(s.url, { teamId, userId, text: commandText });
   if (delivery.status !== 200) throw new Error(`slash command answered ${delivery.status}: ${delivery.text}`);
-  const body = JSON.parse(delivery.text) as { text: string; blocks?: unknown[] };
+  let body = JSON.parse(delivery.text) as { text: string; blocks?: unknown[] };
+  if (WORKING.test(body.text)) body = await laterAnswer(s, teamId, userId, before);
   // What the person reads: Slack shows &lt; &gt; &amp; as the characters.
   const text = body.text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   return { text, blocks: body.blocks ?? [] };
