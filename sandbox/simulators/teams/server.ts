@@ -9,6 +9,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { deliver, SimServer } from '../sim-core.js';
+import { teamsUnknownRoute } from './unknown-route.js';
 import type { AppConfig } from '../../../src/config.js';
 
 /** The Bot Framework token issuer, as the real channel service signs it. */
@@ -503,6 +504,7 @@ export class TeamsSimulator {
 
   private routes(): void {
     const app = this.sim.app;
+    this.sim.unknownRoute = teamsUnknownRoute;
 
     // Bot Framework OpenID metadata and signing keys (what botbuilder validates inbound JWTs with).
     app.get('/botframework/v1/.well-known/openidconfiguration', (_req, res) => {

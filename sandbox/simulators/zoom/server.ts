@@ -8,6 +8,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { SimServer } from '../sim-core.js';
+import { zoomUnknownRoute } from './unknown-route.js';
 import {
   ZOOM_WEBHOOK_PATH,
   botInstalledEvent,
@@ -597,6 +598,7 @@ export class ZoomSimulator {
 
   private routes(): void {
     const app = this.sim.app;
+    this.sim.unknownRoute = zoomUnknownRoute;
 
     app.post('/oauth/token', (req, res) => this.token(req, res));
     app.get('/oauth/authorize', (req, res) => this.authorize(req, res));
@@ -614,7 +616,10 @@ export class ZoomSimulator {
 
     app.get('/v2/chat/channels/:channelId/members', (req, res) => this.listMembers(req, res));
     app.post('/v2/chat/channels/:channelId/members', (req, res) => this.addMembers(req, res, 'members'));
-    app.post('/v2/chat/channels/:channelId/admins', (req, res) => this.addMembers(req, res, 'admins'));
+    // Promotion is account-level only: "Promote channel members to administrators",
+    // POST /chat/users/{userId}/channels/{channelId}/admins (Zoom Team Chat API reference; Rivet's
+    // ChatChannelsAccountLevelPromoteChannelMembersToAdministrators path params are userId and channelId).
+    app.post('/v2/chat/users/:userId/channels/:channelId/admins', (req, res) => this.addMembers(req, res, 'admins'));
     app.delete('/v2/chat/channels/:channelId/members/:identifier', (req, res) => this.removeMember(req, res));
   }
 
