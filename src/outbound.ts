@@ -117,7 +117,8 @@ export class OutboundPolicy {
   private toAdapterError(what: string, err: unknown, signal?: AbortSignal): AdapterError {
     if (err instanceof AdapterError) return err;
     if (err instanceof HttpStatusError) {
-      return new AdapterError(codeForStatus(err.status), `${this.platform} ${what} failed: HTTP ${err.status}`, {
+      const reason = platformReason(err.body);
+      return new AdapterError(codeForStatus(err.status), `${this.platform} ${what} failed: HTTP ${err.status}${reason ? ` (${reason})` : ''}`, {
         retryAfterMs: err.retryAfterMs,
         cause: err,
       });
@@ -129,5 +130,21 @@ export class OutboundPolicy {
     }
     const message = err instanceof Error ? err.message : String(err);
     return new AdapterError(AdapterErrorCode.Unavailable, `${this.platform} ${what} failed: ${message}`, { cause: err });
+  }
+}
+
+/**
+ * The human-readable reason in a platform's error body, so an operator reading the log sees what
+ * the platform said: Zoom and Webex put it in `message`, Graph and the Bot Connector in
+ * `error.message`, the Microsoft identity platform in `error_description`.
+ */
+export function platformReason(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown; error?: unknown; error_description?: unknown };
+    const nested = typeof parsed.error === 'object' && parsed.error ? (parsed.error as { message?: unknown }).message : undefined;
+    const reason = [parsed.message, nested, parsed.error_description, parsed.error].find((r) => typeof r === 'string' && r.length > 0);
+    return typeof reason === 'string' ? reason.slice(0, 200) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -2,14 +2,19 @@
  * Bot Framework authentication: inbound JWTs are validated by botbuilder against the OpenID
  * metadata in `config.teams.openIdMetadata` (issuer, audience = app id, `serviceurl` claim,
  * signing key endorsed for `msteams`); outbound Bot Connector calls carry a client-credentials token
- * from `config.teams.loginUrl`.
+ * that MSAL (`@azure/msal-node`, botbuilder's own token client) gets from `config.teams.loginUrl`.
  *
- * MSAL (botbuilder's token client) accepts only https authorities, so when the login URL is not
- * Microsoft's (the local simulator) the connector token comes from a plain OAuth client-credentials
- * request to the same token endpoint instead. Inbound validation is the real botbuilder path always.
+ * MSAL accepts only https authorities. The simulated Teams of the sandbox serves its login over
+ * plain http, so a Teams configuration the sandbox made (`teams.sandbox`, which production
+ * configuration never sets together with credentials: it means "no MICROSOFT_APP_ID") gets its
+ * connector token from a plain OAuth client-credentials request to the same token endpoint.
+ * Every configuration with real credentials takes the MSAL path, and tests run that path too,
+ * against the simulator's https login endpoint.
  */
+import { ConfidentialClientApplication } from '@azure/msal-node';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import {
+  MsalServiceClientCredentialsFactory,
   ServiceClientCredentialsFactory,
   TokenCredentials,
   type AuthenticateRequestResult,
@@ -23,12 +28,11 @@ import { ClientCredentialTokens } from './tokens.js';
 export const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';
 /** The audience (scope) of tokens the bot sends to the Bot Connector. */
 export const BOT_CONNECTOR_SCOPE = 'https://api.botframework.com';
-const MICROSOFT_LOGIN = /^https:\/\/login\.microsoftonline\.(com|us)(\/|$)/i;
 
 type ServiceClientCredentials = Awaited<ReturnType<ServiceClientCredentialsFactory['createCredentials']>>;
 
-/** Client-secret credentials for any token endpoint (no MSAL authority validation). */
-class ClientSecretCredentialsFactory extends ServiceClientCredentialsFactory {
+/** Client-secret credentials from a plain OAuth token request: the sandbox's http login only. */
+class SandboxCredentialsFactory extends ServiceClientCredentialsFactory {
   private readonly sources = new Map<string, ClientCredentialTokens>();
 
   constructor(
@@ -70,13 +74,29 @@ export function channelLoginUrl(teams: AppConfig['teams']): string {
   return `${teams.loginUrl.replace(/\/+$/, '')}/${tenant}`;
 }
 
+/**
+ * The MSAL confidential client botbuilder gets connector tokens with. The login host is a known
+ * authority, so MSAL reads the authority's own OpenID metadata instead of asking Microsoft's
+ * instance discovery about it (which only knows Microsoft's public clouds).
+ */
+function msalCredentials(teams: AppConfig['teams'], appId: string, password: string): ServiceClientCredentialsFactory {
+  const authority = channelLoginUrl(teams);
+  const client = new ConfidentialClientApplication({
+    auth: { clientId: appId, clientSecret: password, authority, knownAuthorities: [new URL(authority).host] },
+  });
+  // botframework-connector types MSAL through its CommonJS build; the ESM class is the same API.
+  return new MsalServiceClientCredentialsFactory(appId, client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1]);
+}
+
 /** Builds botbuilder's authentication for this configuration (real JWT validation, never disabled). */
 export function createBotAuthentication(teams: AppConfig['teams'], policy: OutboundPolicy): BotFrameworkAuthentication {
   if (!teams.appId || !teams.appPassword) {
     throw new Error('Teams needs MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (or the simulator sandbox settings)');
   }
   const loginUrl = channelLoginUrl(teams);
-  const factory = MICROSOFT_LOGIN.test(loginUrl) ? undefined : new ClientSecretCredentialsFactory(teams.appId, teams.appPassword, policy);
+  const credentials = teams.sandbox
+    ? new SandboxCredentialsFactory(teams.appId, teams.appPassword, policy)
+    : msalCredentials(teams, teams.appId, teams.appPassword);
   return new ConfigurationBotFrameworkAuthentication(
     {
       MicrosoftAppId: teams.appId,
@@ -90,9 +110,8 @@ export function createBotAuthentication(teams: AppConfig['teams'], policy: Outbo
       ToChannelFromBotOAuthScope: BOT_CONNECTOR_SCOPE,
       OAuthUrl: 'https://api.botframework.com',
       CallerId: 'urn:botframework:azure',
-      ValidateAuthority: MICROSOFT_LOGIN.test(loginUrl),
     },
-    factory,
+    credentials,
   );
 }
 

@@ -52,6 +52,14 @@ export class SimServer extends EventEmitter {
   private server?: Server;
   private seq = 0;
   private baseUrl = '';
+  /**
+   * Answers any path or method no route matched. Each simulator sets the platform's own answer
+   * (its status and error body), so a call to an endpoint the real platform does not have fails
+   * the way it would in production instead of passing silently.
+   */
+  unknownRoute: (req: Request, res: Response) => void = (req, res) => {
+    res.status(404).json({ error: 'not_found', message: `${this.name} simulator has no ${req.method} ${req.path}` });
+  };
 
   constructor(readonly name: string) {
     super();
@@ -71,9 +79,7 @@ export class SimServer extends EventEmitter {
 
   /** Listens on a free loopback port (or `port`). Register routes before calling this. */
   async start(port = 0): Promise<this> {
-    this.app.use((req: Request, res: Response) => {
-      res.status(404).json({ error: 'not_found', message: `${this.name} simulator has no ${req.method} ${req.path}` });
-    });
+    this.app.use((req: Request, res: Response) => this.unknownRoute(req, res));
     await new Promise<void>((resolve, reject) => {
       const server = this.app.listen(port, '127.0.0.1', () => resolve());
       server.once('error', reject);

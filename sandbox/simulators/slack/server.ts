@@ -17,6 +17,7 @@ import {
   type SimWorkspaceSeed,
 } from './state.js';
 import { createWebApiHandler, userObject } from './web-api.js';
+import { slackUnknownRoute } from './unknown-route.js';
 
 export { SlackSimState, type SimUser, type SimUserSeed, type SimWorkspace, type SimWorkspaceSeed, type SimMessage } from './state.js';
 
@@ -145,6 +146,7 @@ export async function createSlackSimulator(options: SlackSimulatorOptions = {}):
   for (const seed of options.workspaces ?? [DEMO_WORKSPACE]) state.addWorkspace(seed);
 
   const sim = new SimServer('slack');
+  sim.unknownRoute = slackUnknownRoute;
   const responses: RecordedResponse[] = [];
   let signedIn: { teamId: string; userId: string } | undefined;
   let denyNext = false;

@@ -6,9 +6,12 @@
  * conversations and messages in memory so tests and the sandbox can seed and inspect them.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type { Request, Response } from 'express';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { deliver, SimServer } from '../sim-core.js';
+import { teamsUnknownRoute } from './unknown-route.js';
 import type { AppConfig } from '../../../src/config.js';
 
 /** The Bot Framework token issuer, as the real channel service signs it. */
@@ -180,6 +183,7 @@ export class TeamsSimulator {
   private jwk!: JWK;
   private readonly kid = `sim-${randomBytes(6).toString('hex')}`;
   private activitySeq = Date.now();
+  private https?: HttpsServer;
 
   /** The app the sandbox runs as (the first registered). */
   get defaultApp(): SimApp {
@@ -505,6 +509,7 @@ export class TeamsSimulator {
 
   private routes(): void {
     const app = this.sim.app;
+    this.sim.unknownRoute = teamsUnknownRoute;
 
     // Bot Framework OpenID metadata and signing keys (what botbuilder validates inbound JWTs with).
     app.get('/botframework/v1/.well-known/openidconfiguration', (_req, res) => {
@@ -522,11 +527,12 @@ export class TeamsSimulator {
 
     // Microsoft identity platform.
     app.get('/login/:tenant/v2.0/.well-known/openid-configuration', (req, res) => {
-      const base = `${this.sim.url}/login/${req.params.tenant}`;
+      // Endpoints on the origin asked (http, or the https listener MSAL talks to).
+      const base = `${req.protocol}://${req.get('host')}/login/${req.params.tenant}`;
       res.json({
         token_endpoint: `${base}/oauth2/v2.0/token`,
         authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-        issuer: `${this.sim.url}/login/${req.params.tenant}/v2.0`,
+        issuer: `${base}/v2.0`,
         jwks_uri: `${base}/discovery/v2.0/keys`,
         response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
         scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
@@ -1066,8 +1072,28 @@ export class TeamsSimulator {
     return this;
   }
 
-  close(): Promise<void> {
-    return this.sim.close();
+  /**
+   * Serves every route over https too, with the given certificate, and returns the https base URL:
+   * MSAL, the token client a real deployment uses, accepts only https authorities.
+   */
+  async listenHttps(tls: { key: string; cert: string }): Promise<string> {
+    const server = createHttpsServer(tls, this.sim.app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.https = server;
+    return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    const https = this.https;
+    this.https = undefined;
+    if (https) {
+      https.closeAllConnections();
+      await new Promise<void>((resolve) => https.close(() => resolve()));
+    }
+    await this.sim.close();
   }
 }
 

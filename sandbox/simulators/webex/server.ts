@@ -13,6 +13,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { SimServer, deliver } from '../sim-core.js';
 import { decodeWebexId, webexId } from './ids.js';
+import { webexUnknownRoute } from './unknown-route.js';
 
 /** A person (or bot) in a simulated Webex organization. */
 export interface SimPerson {
@@ -749,6 +750,7 @@ export class WebexSimulator {
 
   private routes(): void {
     const app = this.server.app;
+    this.server.unknownRoute = webexUnknownRoute;
 
     // U2C service catalog: keeps the SDK's start-up discovery local and points hydra here.
     const catalog = (_req: Request, res: Response) => {

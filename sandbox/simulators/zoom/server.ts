@@ -8,6 +8,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { SimServer } from '../sim-core.js';
+import { zoomUnknownRoute } from './unknown-route.js';
 import {
   ZOOM_WEBHOOK_PATH,
   botInstalledEvent,
@@ -636,6 +637,7 @@ export class ZoomSimulator {
 
   private routes(): void {
     const app = this.sim.app;
+    this.sim.unknownRoute = zoomUnknownRoute;
 
     app.post('/oauth/token', (req, res) => this.token(req, res));
     app.get('/oauth/authorize', (req, res) => this.authorize(req, res));

@@ -188,7 +188,8 @@ describe('Zoom adapter: directory and channels', () => {
     const someone = h.zoom.account(accountId).users.find((u) => u.email === 'person7@acme.test')!;
     expect(await h.adapter.addMember(h.workspace, 'chanEng', someone.id, 'manager')).toBe('added');
     expect(channel.members.get(someone.id)).toBe('admin');
-    expect(h.zoom.sim.callsTo('/v2/chat/channels/chanEng/admins', 'POST').at(-1)!.body).toEqual({ admins: [{ email: 'person7@acme.test' }] });
+    // Zoom promotes through the account-level POST /chat/users/{userId}/channels/{channelId}/admins.
+    expect(h.zoom.sim.callsTo(/^\/v2\/chat\/users\/[^/]+\/channels\/chanEng\/admins$/, 'POST').at(-1)!.body).toEqual({ admins: [{ email: 'person7@acme.test' }] });
   });
 });
 
