@@ -15,6 +15,8 @@
  *   POST {controlUrl}/get   { "path": "state.workspaces" }                   → { "value": ... }
  *   GET  {controlUrl}/calls?after=<seq>                                        → recorded API calls
  *
+ * Teams takes `{ "tls": { "key", "cert" } }` to serve Microsoft's login over https, as MSAL needs.
+ *
  * `method` and `path` are dotted paths on the simulator object (e.g. `sim.fault`). Maps and Sets
  * are sent as arrays. The process exits when its stdin closes, so a test's crash leaves nothing.
  */
@@ -43,8 +45,12 @@ async function start(platform: Platform, options: Record<string, unknown>): Prom
       return { target: s as unknown as Record<string, unknown>, sim: s.sim, url: s.url, settings: { ...s.sandboxSettings() }, close: () => s.close() };
     }
     case 'teams': {
-      const s = await createTeamsSimulator(options);
+      const { tls, ...rest } = options as { tls?: { key: string; cert: string } };
+      const s = await createTeamsSimulator(rest);
       const { sandbox: _s, configured: _c, ...settings } = s.sandboxSettings();
+      // Microsoft's login is https only (MSAL refuses anything else): with `tls`, the login (and
+      // the rest of the API) is also served over https with the given certificate.
+      if (tls) settings.loginUrl = `${await s.listenHttps(tls)}/login`;
       return { target: s as unknown as Record<string, unknown>, sim: s.sim, url: s.url, settings, close: () => s.close() };
     }
     case 'webex': {

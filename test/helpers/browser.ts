@@ -3,6 +3,9 @@
  * hop, so a test can see (and steer) each step of an OAuth round trip.
  */
 
+import { rootCertificates } from 'node:tls';
+import { Agent, fetch as undiciFetch } from 'undici';
+
 /** One response, with where it came from. */
 export interface Page {
   url: string;
@@ -15,13 +18,19 @@ export class TestBrowser {
   private readonly jar = new Map<string, Map<string, string>>();
   /** Every URL requested, in order. */
   readonly history: string[] = [];
+  private readonly dispatcher?: Agent;
+
+  /** `ca`: an extra certificate authority to trust (a simulated https sign-in page's). */
+  constructor(options: { ca?: string } = {}) {
+    if (options.ca) this.dispatcher = new Agent({ connect: { ca: [...rootCertificates, options.ca] } });
+  }
 
   private cookieHeader(url: URL): string {
     const cookies = this.jar.get(url.host);
     return cookies ? [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') : '';
   }
 
-  private remember(url: URL, res: Response): void {
+  private remember(url: URL, res: { headers: { getSetCookie(): string[] } }): void {
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair.indexOf('=');
@@ -42,7 +51,7 @@ export class TestBrowser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const res = await fetch(target, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const res = await undiciFetch(target, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual', dispatcher: this.dispatcher });
     this.remember(target, res);
     const location = res.headers.get('location') ?? undefined;
     return { url: target.toString(), status: res.status, location: location ? new URL(location, target).toString() : undefined, text: await res.text() };
