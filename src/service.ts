@@ -3,7 +3,7 @@
  * config → database → services → adapters → jobs → HTTP; and one shutdown in reverse:
  * stop accepting, drain in-flight requests, drain Agenda, stop adapters, close the database.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Agenda } from 'agenda';
@@ -21,6 +21,7 @@ import { createInboundRecorder, type InboundRecorder } from './services/inbound-
 import { createWorkspaceDirectory } from './services/workspace-directory.js';
 import { createHttpApp } from './web/app.js';
 import { syncRoutes } from './web/sync-routes.js';
+import { publicPagesRouter } from './web/public-pages.js';
 import { adminRoutes, type DemoAdminSignIn } from './web/admin/admin-routes.js';
 import { registerCoreHandlers } from './core/handlers.js';
 
@@ -135,6 +136,8 @@ export async function startService(options: {
         app.use(syncRoutes(core, { otherReturns: [admin.oauthReturn] }));
         app.use(admin.router);
         for (const extra of extras) app.use(extra.router);
+        // The product, privacy and terms pages app listings link to (the sandbox's own `/` wins there).
+        app.use(publicPagesRouter());
       },
       platforms: Object.fromEntries(
         PLATFORMS.map((p) => [p, config[p].configured ? 'on' : config[p].sandbox ? 'simulated' : 'not configured']),
@@ -149,7 +152,10 @@ export async function startService(options: {
       },
     });
     const server: Server = await new Promise((resolve, reject) => {
-      const s = app.listen(config.port, options.host ?? '0.0.0.0', () => resolve(s));
+      // Not app.listen: express 5 calls its callback on errors too, as if listening had started.
+      const s = createServer(app);
+      s.once('listening', () => resolve(s));
+      s.listen(config.port, options.host ?? '0.0.0.0');
       s.once('error', (err: NodeJS.ErrnoException) => {
         if (err.code === 'EADDRINUSE') reject(new StartupError(`port ${config.port} is already in use; stop the other process or set PORT to a free port`));
         else if (err.code === 'EACCES') reject(new StartupError(`port ${config.port} needs privileges this process does not have; set PORT to 1024 or above`));

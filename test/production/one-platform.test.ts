@@ -10,6 +10,7 @@ const ADMIN = 'root@globex.example';
 let slack: PlatformProcess;
 let service: ProductionService;
 let teamId: string;
+let env: Record<string, string>;
 
 beforeAll(async () => {
   slack = await startPlatform('slack', {
@@ -25,7 +26,7 @@ beforeAll(async () => {
     ],
   });
   teamId = ((await slack.get<Array<{ id: string }>>('state.workspaces'))[0]).id;
-  service = await startProductionService({
+  env = {
     MONGODB_URI: freshDatabaseUri('prod-one'),
     CROSSTALK_ENCRYPTION_KEY: newEncryptionKey(),
     CROSSTALK_ADMINS: ADMIN,
@@ -33,7 +34,8 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET: slack.settings.signingSecret,
     SLACK_BOT_TOKEN: slack.settings.botToken,
     SLACK_API_URL: slack.settings.apiUrl,
-  });
+  };
+  service = await startProductionService(env);
 });
 
 afterAll(async () => {
@@ -55,6 +57,14 @@ describe('production mode with only Slack configured', () => {
     expect((await fetch(`${service.url}/sandbox`)).status).toBe(404);
     expect((await fetch(`${service.url}/admin/sign-in/demo`, { method: 'POST' })).status).toBe(404);
     expect(service.output()).not.toMatch(/simulat|sandbox/i);
+  });
+
+  it('serves the product, privacy and terms pages the app listings link to', async () => {
+    for (const [path, needle] of [['/', 'Crosstalk'], ['/privacy', 'Privacy'], ['/terms', 'Terms']]) {
+      const res = await fetch(`${service.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(await res.text()).toContain(needle);
+    }
   });
 
   it('reports the unconfigured platforms as not configured in /readyz', async () => {
@@ -97,5 +107,21 @@ describe('production mode with only Slack configured', () => {
       after: before,
       what: 'the directory sync summary',
     });
+  });
+
+  it('says in one line that the port is taken, and stops', async () => {
+    const port = new URL(service.url).port;
+    const second = await startProductionService({ ...env, PORT: port }).then(
+      (svc) => svc.stop().then(() => 'started'),
+      (err: Error) => err.message,
+    );
+    expect(second).toContain(`crosstalk: could not start: port ${port} is already in use; stop the other process or set PORT to a free port`);
+  });
+
+  it('registers the same workspace again after a restart, without a duplicate', async () => {
+    await service.stop();
+    service = await startProductionService(env);
+    const status = await slashCommand('root', 'directory status');
+    expect(status.match(/\*Globex\* \(Slack\)/g)).toHaveLength(1);
   });
 });
