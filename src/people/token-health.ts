@@ -37,7 +37,12 @@ export async function storeGrant(core: Core, account: Pick<PlatformAccountDoc, '
 export async function tryRefresh(core: Core, account: PlatformAccountDoc): Promise<boolean> {
   if (!account.userToken) return false;
   const adapter = adapterFor(core, account.platform as Platform);
-  const stored = core.cipher.decryptJson<StoredUserToken>(account.userToken);
+  let stored: StoredUserToken;
+  try {
+    stored = core.cipher.decryptJson<StoredUserToken>(account.userToken);
+  } catch {
+    return false;
+  }
   if (!adapter.refreshUserToken || !stored.refreshToken) return false;
   try {
     const grant = await adapter.refreshUserToken(stored.refreshToken);
@@ -79,6 +84,22 @@ export async function retireDeadToken(core: Core, account: PlatformAccountDoc, r
   }
 }
 
+/** Why a token that cannot be opened is retired, in the event log and the person's status. */
+export const UNDECRYPTABLE_REASON = 'cannot be decrypted with the current CROSSTALK_ENCRYPTION_KEY';
+
+/**
+ * A stored token that no longer decrypts (the encryption key was changed) is useless: said at
+ * error level, retired like a dead token (secondary ⚠ failed, the person re-prompted), never
+ * silently skipped.
+ */
+export async function retireUndecryptableToken(core: Core, account: PlatformAccountDoc): Promise<void> {
+  core.log.error(
+    { platform: account.platform, accountId: String(account._id) },
+    'a stored user token cannot be decrypted (was CROSSTALK_ENCRYPTION_KEY changed?); the bot posts for this person and they are asked to sync again',
+  );
+  await retireDeadToken(core, account, UNDECRYPTABLE_REASON);
+}
+
 /** Checks one account's user token: refresh when near expiry or dead, retire when nothing helps. */
 export async function checkAccountToken(core: Core, account: PlatformAccountDoc): Promise<'ok' | 'refreshed' | 'retired' | 'unknown'> {
   if (!account.userToken) return 'ok';
@@ -88,7 +109,13 @@ export async function checkAccountToken(core: Core, account: PlatformAccountDoc)
   if (!adapter.checkUserToken) return 'unknown';
   const workspace = await WorkspaceModel.findOne({ organizationId: account.organizationId, _id: account.workspaceId });
   if (!workspace) return 'unknown';
-  const { accessToken } = core.cipher.decryptJson<StoredUserToken>(account.userToken);
+  let accessToken: string;
+  try {
+    ({ accessToken } = core.cipher.decryptJson<StoredUserToken>(account.userToken));
+  } catch {
+    await retireUndecryptableToken(core, account);
+    return 'retired';
+  }
   let alive: boolean;
   try {
     alive = await adapter.checkUserToken(workspaceRef(core, workspace), accessToken);
