@@ -30,6 +30,15 @@ function bare(unicode: string): string {
   return unicode.replace(/\uFE0F/g, '');
 }
 
+/**
+ * The form to send: without U+FE0F where the emoji is complete without it (`👍`), with it where
+ * the bare character would show as text (`❤️`).
+ */
+function preferred(unicode: string): string {
+  const stripped = bare(unicode);
+  return new RegExp('^\\p{RGI_Emoji}$', 'v').test(stripped) ? stripped : unicode;
+}
+
 function load(): Tables {
   if (tables) return tables;
   const require = createRequire(import.meta.url);
@@ -41,13 +50,13 @@ function load(): Tables {
     const names = shortcodes[emoji.hexcode];
     if (!names) continue;
     const list = Array.isArray(names) ? names : [names];
-    for (const name of list) unicodeByCode.set(name, emoji.unicode);
+    for (const name of list) unicodeByCode.set(name, preferred(emoji.unicode));
     codeByUnicode.set(bare(emoji.unicode), list[0]!);
     for (const skin of emoji.skins ?? []) {
       const tones = skin.hexcode.split('-').filter((part) => part in TONE_BY_MODIFIER);
       // Slack spells two-tone sequences differently per emoji; those stay Unicode.
       if (tones.length !== 1) continue;
-      for (const name of list) unicodeByCode.set(`${name}::skin-tone-${TONE_BY_MODIFIER[tones[0]!]}`, skin.unicode);
+      for (const name of list) unicodeByCode.set(`${name}::skin-tone-${TONE_BY_MODIFIER[tones[0]!]}`, preferred(skin.unicode));
       codeByUnicode.set(bare(skin.unicode), `${list[0]!}::skin-tone-${TONE_BY_MODIFIER[tones[0]!]}`);
     }
   }

@@ -32,10 +32,37 @@ const BLOCK_TAGS = /<(p|div|br|pre|ul|ol|li|blockquote|h[1-6]|table)\b/i;
  * HTML → tree (emoji marked). Text without block markup keeps its line breaks (messages sent as
  * plain text); in HTML, line breaks come from `<br>` and blocks as a browser shows them.
  */
-export function parseHtml(html: string, handlers: ElementHandlers = {}): Root {
+export function parseHtml(html: string, handlers: ElementHandlers = {}, asText?: (node: Element) => string | undefined): Root {
   const hast = fromHtml(html, { fragment: true });
+  if (asText) replaceWithText(hast, asText);
   const tree = toMdast(hast, { handlers, newlines: !BLOCK_TAGS.test(html) }) as Root;
-  return markEmoji(normalizeRoot(tree));
+  return markEmoji(paragraphsAsLines(normalizeRoot(tree)));
+}
+
+/**
+ * Chat clients write each line as its own `<p>` or `<div>`, shown without a gap, so consecutive
+ * paragraphs become one paragraph with line breaks.
+ */
+function paragraphsAsLines(root: Root): Root {
+  const children: RootContent[] = [];
+  for (const node of root.children) {
+    const prev = children.at(-1);
+    if (prev?.type === 'paragraph' && node.type === 'paragraph') prev.children.push({ type: 'break' }, ...node.children);
+    else children.push(node);
+  }
+  return { type: 'root', children };
+}
+
+/** Replaces elements that stand for text (emoji images) with that text, before whitespace is judged. */
+function replaceWithText(node: HastNodes, asText: (node: Element) => string | undefined): void {
+  if (!('children' in node)) return;
+  node.children = node.children.map((child) => {
+    if (child.type !== 'element') return child;
+    const value = asText(child);
+    if (value !== undefined) return { type: 'text', value };
+    replaceWithText(child, asText);
+    return child;
+  }) as typeof node.children;
 }
 
 /** How an HTML dialect writes mentions and emoji. */

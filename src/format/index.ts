@@ -7,4 +7,4 @@ export { parseMarkdown, renderMarkdown, type MarkdownWriter, type AngleTokens } 
 export { parseMarkers, renderMarkers, type MarkerDialect } from './marker-dialect.js';
 export { parseHtml, renderHtml, escapeHtml, elementText, attribute, type ElementHandlers, type HtmlWriter } from './html.js';
 export { markEmoji, shortcodeFor, unicodeFor } from './emoji.js';
-export { mention, text, plainText, isBareLink, type Mention, type Emoji } from './tree.js';
+export { mention, text, plainText, isBareLink, blankLinesBetween, normalizeRoot, type Mention, type Emoji } from './tree.js';

@@ -97,7 +97,8 @@ export function renderMarkdown(tree: Root, writer: MarkdownWriter): string {
       link: (node: Link, parent, state, info) =>
         !node.title && /^(https?:\/\/|mailto:)/.test(node.url) && isBareLink(node.url, node.children)
           ? node.url.replace(/^mailto:/, '')
-          : defaultHandlers.link(node, parent, state, info),
+          : // Titles are tooltips, which chat messages do not show.
+            defaultHandlers.link({ ...node, title: null }, parent, state, info),
     },
   };
   return toMarkdown(tree, options).replace(/\n+$/, '');
