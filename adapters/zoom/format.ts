@@ -241,6 +241,15 @@ export function userMessageToNeutral(message: string, richText: ZoomRichTextRang
   // Code blocks are written as ``` fences in the plain text; nothing inside them is styled.
   const fence = /```\n?([\s\S]*?)\n?```/g;
   let at = 0;
+  /** A blank line starts a new paragraph. */
+  const paragraphs = (from: number, to: number) => {
+    let start = from;
+    for (const gap of message.slice(from, to).matchAll(/\n[ \t]*\n\s*/g)) {
+      paragraph(start, from + gap.index);
+      start = from + gap.index + gap[0].length;
+    }
+    paragraph(start, to);
+  };
   const paragraph = (from: number, to: number) => {
     const cuts = new Set([from, to]);
     for (const r of ranges) for (const p of [r.from, r.to]) if (p > from && p < to) cuts.add(p);
@@ -254,10 +263,10 @@ export function userMessageToNeutral(message: string, richText: ZoomRichTextRang
     if (children.some((c) => c.type !== 'text' || c.value.trim() !== '')) root.children.push({ type: 'paragraph', children });
   };
   for (const m of message.matchAll(fence)) {
-    paragraph(at, m.index);
+    paragraphs(at, m.index);
     root.children.push({ type: 'code', value: m[1]! });
     at = m.index + m[0].length;
   }
-  paragraph(at, message.length);
+  paragraphs(at, message.length);
   return renderNeutral(markEmoji(root));
 }

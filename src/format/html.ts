@@ -47,7 +47,9 @@ function paragraphsAsLines(root: Root): Root {
   const children: RootContent[] = [];
   for (const node of root.children) {
     const prev = children.at(-1);
-    if (prev?.type === 'paragraph' && node.type === 'paragraph') prev.children.push({ type: 'break' }, ...node.children);
+    // A line holding only a space (`<p>&nbsp;</p>`) is how clients write an empty line.
+    const empty = node.type === 'paragraph' && plainText(node).trim() === '';
+    if (prev?.type === 'paragraph' && node.type === 'paragraph') prev.children.push({ type: 'break' }, ...(empty ? [] : node.children));
     else children.push(node);
   }
   return { type: 'root', children };
