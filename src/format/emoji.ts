@@ -107,7 +107,9 @@ export function markEmoji(tree: Root): Root {
       UNICODE_EMOJI,
       (value: string) => {
         const shortcode = shortcodeFor(value);
-        return shortcode ? emojiNode(shortcode, value) : false;
+        // Not `false` ("no match"): that retries one code unit later, inside the same surrogate
+        // pair, which a Unicode-aware regex matches again from its start.
+        return shortcode ? emojiNode(shortcode, value) : { type: 'text', value };
       },
     ],
   ]);
