@@ -4,7 +4,7 @@
  * `<#C…|name>`, quotes as `>` lines, and escapes `&`, `<`, `>` as entities
  * (https://api.slack.com/reference/surfaces/formatting). Emoji stay `:shortcodes:` on Slack.
  */
-import { mention, parseMarkers, parseNeutral, renderMarkers, renderNeutral, text, type MarkerDialect } from '../../src/format/index.js';
+import { isPlainText, mention, parseMarkers, parseNeutral, renderMarkers, renderNeutral, text, type MarkerDialect } from '../../src/format/index.js';
 
 function decode(raw: string): string {
   return raw.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -44,10 +44,10 @@ const slack: MarkerDialect = {
 
 /** Slack mrkdwn → neutral text. */
 export function slackToNeutral(mrkdwn: string): string {
-  return renderNeutral(parseMarkers(mrkdwn, slack));
+  return isPlainText(mrkdwn) ? mrkdwn : renderNeutral(parseMarkers(mrkdwn, slack));
 }
 
 /** Neutral text → Slack mrkdwn. */
 export function neutralToSlack(neutral: string): string {
-  return renderMarkers(parseNeutral(neutral), slack);
+  return isPlainText(neutral) ? neutral : renderMarkers(parseNeutral(neutral), slack);
 }

@@ -6,7 +6,7 @@
  * carries the entities too. Emoji are Unicode on Teams; clients send them as `<emoji alt="…">`.
  */
 import type { Element } from 'hast';
-import { attribute, elementText, escapeHtml, mention, parseHtml, parseNeutral, renderHtml, renderNeutral, text } from '../../src/format/index.js';
+import { isPlainText, attribute, elementText, escapeHtml, mention, parseHtml, parseNeutral, renderHtml, renderNeutral, text } from '../../src/format/index.js';
 
 /** A Bot Framework mention entity. */
 export interface MentionEntity {
@@ -23,6 +23,7 @@ export interface TeamsText {
 
 /** Neutral text → Teams HTML and mention entities. */
 export function fromNeutral(neutral: string): TeamsText {
+  if (isPlainText(neutral)) return { text: neutral.replace(/\n/g, '<br>'), entities: [] };
   const entities: MentionEntity[] = [];
   const html = renderHtml(parseNeutral(neutral), {
     mention: (node) => {
@@ -44,6 +45,7 @@ function isMention(e: unknown): e is MentionEntity {
  * mention's Teams id to the id Crosstalk uses for that person (their Entra object id) when known.
  */
 export function toNeutral(platformText: string, entities: unknown[] = [], ids: ReadonlyMap<string, string> = new Map()): string {
+  if (isPlainText(platformText)) return platformText;
   const mentions = entities.filter(isMention);
   const used = new Set<MentionEntity>();
   const tree = parseHtml(platformText, {

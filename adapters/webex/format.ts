@@ -11,6 +11,7 @@ import type { Element } from 'hast';
 import {
   attribute,
   elementText,
+  isPlainText,
   mention,
   parseHtml,
   parseMarkdown,
@@ -33,6 +34,7 @@ function interpret(inner: string) {
 
 /** Webex markdown → neutral text. */
 export function toNeutral(markdown: string): string {
+  if (isPlainText(markdown)) return markdown;
   return renderNeutral(parseMarkdown(markdown, { accept: (code) => code === AT, interpret }));
 }
 
@@ -45,11 +47,13 @@ function webexMention(node: Mention): string {
 
 /** Neutral text → Webex markdown. */
 export function fromNeutral(neutral: string): string {
+  if (isPlainText(neutral)) return neutral;
   return renderMarkdown(parseNeutral(neutral), { emphasis: '*', mention: webexMention, emoji: (node) => node.value });
 }
 
 /** Webex message `html` (as clients send it) → neutral text. */
 export function htmlToNeutral(html: string): string {
+  if (isPlainText(html)) return html;
   const tree = parseHtml(html, {
     'spark-mention': (_state, node: Element) => {
       const name = elementText(node);

@@ -15,6 +15,7 @@ import type { PhrasingContent, Root, RootContent } from 'mdast';
 import {
   blankLinesBetween,
   isBareLink,
+  isPlainText,
   markEmoji,
   parseMarkers,
   parseNeutral,
@@ -64,12 +65,12 @@ const chatbot: MarkerDialect = {
 
 /** Zoom chatbot markdown → neutral text. */
 export function zoomMarkdownToNeutral(markdown: string): string {
-  return renderNeutral(parseMarkers(markdown, chatbot));
+  return isPlainText(markdown) ? markdown : renderNeutral(parseMarkers(markdown, chatbot));
 }
 
 /** Neutral text → Zoom chatbot markdown (send with `is_markdown_support: true`). */
 export function neutralToZoomMarkdown(neutral: string): string {
-  return renderMarkers(parseNeutral(neutral), chatbot);
+  return isPlainText(neutral) ? neutral : renderMarkers(parseNeutral(neutral), chatbot);
 }
 
 // ---------------------------------------------------------------- user messages: tree → ranges
@@ -182,6 +183,7 @@ class UserMessageWriter {
  * `contactOf` maps a mention's user id to what Zoom's `at_contact` takes (default: the id).
  */
 export function neutralToUserMessage(neutral: string, contactOf: (userId: string) => string = (id) => id): ZoomUserMessageBody {
+  if (isPlainText(neutral)) return { message: neutral };
   const writer = new UserMessageWriter(contactOf);
   writer.blocks(parseNeutral(neutral).children);
   const { message, rich, at } = writer;
@@ -229,6 +231,7 @@ function nest(runs: Run[], depth: number): PhrasingContent[] {
 
 /** A Zoom user message (plain text + `rich_text`, as the `team_chat.dm_*` events carry it) → neutral text. */
 export function userMessageToNeutral(message: string, richText: ZoomRichTextRange[] = []): string {
+  if (isPlainText(message) && richText.length === 0) return message;
   const ranges: Array<{ from: number; to: number; style: Style }> = [];
   for (const r of richText) {
     if (!(r.start_position >= 0 && r.end_position >= r.start_position && r.end_position < message.length)) continue;

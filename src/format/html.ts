@@ -73,9 +73,14 @@ export interface HtmlWriter {
   emoji?(node: Emoji): string;
 }
 
-/** Escapes text for HTML content and attribute values. */
+/** Escapes text for HTML content. */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes an attribute value (always written in double quotes). */
+function escapeAttribute(s: string): string {
+  return escapeHtml(s).replace(/"/g, '&quot;');
 }
 
 function inline(nodes: PhrasingContent[], w: HtmlWriter): string {
@@ -96,9 +101,9 @@ function phrasing(node: PhrasingContent, w: HtmlWriter): string {
       return `<code>${escapeHtml(node.value)}</code>`;
     case 'link':
       // A bare address stays text: clients link it themselves, and it reads the same everywhere.
-      return isBareLink(node.url, node.children) ? escapeHtml(plainText(node)) : `<a href="${escapeHtml(node.url)}">${inline(node.children, w)}</a>`;
+      return isBareLink(node.url, node.children) ? escapeHtml(plainText(node)) : `<a href="${escapeAttribute(node.url)}">${inline(node.children, w)}</a>`;
     case 'image':
-      return `<a href="${escapeHtml(node.url)}">${escapeHtml(node.alt || node.url)}</a>`;
+      return `<a href="${escapeAttribute(node.url)}">${escapeHtml(node.alt || node.url)}</a>`;
     case 'mention':
       return w.mention(node);
     case 'emoji':

@@ -8,3 +8,4 @@ export { parseMarkers, renderMarkers, type MarkerDialect } from './marker-dialec
 export { parseHtml, renderHtml, escapeHtml, elementText, attribute, type ElementHandlers, type HtmlWriter } from './html.js';
 export { markEmoji, shortcodeFor, unicodeFor } from './emoji.js';
 export { mention, text, plainText, isBareLink, blankLinesBetween, normalizeRoot, type Mention, type Emoji } from './tree.js';
+export { isPlainText } from './plain.js';
