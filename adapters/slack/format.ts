@@ -1,81 +1,53 @@
 /**
- * Slack mrkdwn ↔ neutral text. Slack marks bold with single `*`, strike with single `~`, links as
- * `<url|label>`, mentions as `<@U…>`/`<#C…|name>` and escapes `&`, `<`, `>` as entities; code spans
- * and blocks are left untouched apart from that escaping.
+ * Slack mrkdwn ↔ neutral text, through the shared message tree (`src/format`). Slack marks bold
+ * with single `*`, strike with single `~`, links as `<url|label>`, mentions as `<@U…>` /
+ * `<#C…|name>`, quotes as `>` lines, and escapes `&`, `<`, `>` as entities
+ * (https://api.slack.com/reference/surfaces/formatting). Emoji stay `:shortcodes:` on Slack.
  */
+import { isPlainText, mention, parseMarkers, parseNeutral, renderMarkers, renderNeutral, text, type MarkerDialect } from '../../src/format/index.js';
 
-const HOLD = '\u0000';
-
-/** Keeps already-rendered pieces out of reach of later rewrites. */
-class Holder {
-  private readonly parts: string[] = [];
-  hold(rendered: string): string {
-    this.parts.push(rendered);
-    return `${HOLD}${this.parts.length - 1}${HOLD}`;
-  }
-  restore(text: string): string {
-    return text.replace(new RegExp(`${HOLD}(\\d+)${HOLD}`, 'g'), (_, i: string) => this.parts[Number(i)]);
-  }
+function decode(raw: string): string {
+  return raw.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-function unescapeEntities(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+function encode(plain: string): string {
+  return plain.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function escapeEntities(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Slack's `<…>` tokens: mentions, special mentions, links. */
+function angle(inner: string) {
+  const bar = inner.indexOf('|');
+  const target = bar < 0 ? inner : inner.slice(0, bar);
+  const label = bar < 0 ? undefined : decode(inner.slice(bar + 1));
+  if (target.startsWith('@') && target.length > 1) return mention('user', target.slice(1), label);
+  if (target.startsWith('#') && target.length > 1) return mention('channel', target.slice(1), label);
+  // `<!here>`, `<!subteam^ID|@team>`, `<!date^…|fallback>`: shown as their label, never as a ping.
+  if (target.startsWith('!')) return text(label ?? `@${target.slice(1).split('^')[0]}`);
+  const url = decode(target);
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(url)) return undefined;
+  return { type: 'link' as const, url, children: [text(label || url.replace(/^mailto:/, ''))] };
 }
 
-function trimFenceNewlines(code: string): string {
-  return code.replace(/^\n/, '').replace(/\n$/, '');
-}
-
-/** Slack's angle-bracket tokens → neutral. */
-function angleToNeutral(inner: string): string {
-  const [target, ...rest] = inner.split('|');
-  const label = rest.length > 0 ? unescapeEntities(rest.join('|')) : undefined;
-  if (target.startsWith('@')) return label ? `<${target}|${label}>` : `<${target}>`;
-  if (target.startsWith('#')) return label ? `<${target}|${label}>` : `<${target}>`;
-  if (target.startsWith('!')) {
-    if (label) return label;
-    const special = target.slice(1).split('^')[0];
-    return `@${special}`;
-  }
-  const url = unescapeEntities(target);
-  if (!label || label === url || `mailto:${label}` === url) return url;
-  return `[${label}](${url})`;
-}
+const slack: MarkerDialect = {
+  decode,
+  encode,
+  angle,
+  quote: /^(?:&gt;|>) ?/,
+  doubleStarBold: false,
+  writeMention: (node) => {
+    const sigil = node.kind === 'user' ? '@' : '#';
+    return node.name ? `<${sigil}${node.id}|${encode(node.name)}>` : `<${sigil}${node.id}>`;
+  },
+  writeEmoji: (node) => `:${node.shortcode}:`,
+  writeLink: (url, label) => (label === undefined ? encode(url.replace(/^mailto:/, '')) : `<${encode(url)}|${encode(label)}>`),
+};
 
 /** Slack mrkdwn → neutral text. */
 export function slackToNeutral(mrkdwn: string): string {
-  const holder = new Holder();
-  let text = mrkdwn.replace(/```([\s\S]*?)```|`([^`\n]+)`/g, (_, block: string | undefined, inline: string | undefined) =>
-    holder.hold(block !== undefined ? `\`\`\`\n${trimFenceNewlines(unescapeEntities(block))}\n\`\`\`` : `\`${unescapeEntities(inline!)}\``),
-  );
-  text = text.replace(/<([^<>\n]+)>/g, (_, inner: string) => holder.hold(angleToNeutral(inner)));
-  text = text.replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])/g, '$1**$2**');
-  text = text.replace(/(^|[^\w~])~(?=\S)([^~\n]*?\S)~(?![\w~])/g, '$1~~$2~~');
-  return holder.restore(unescapeEntities(text));
+  return isPlainText(mrkdwn) ? mrkdwn : renderNeutral(parseMarkers(mrkdwn, slack));
 }
 
 /** Neutral text → Slack mrkdwn. */
 export function neutralToSlack(neutral: string): string {
-  const holder = new Holder();
-  let text = neutral.replace(/```[^\n`]*\n([\s\S]*?)```|`([^`\n]+)`/g, (_, block: string | undefined, inline: string | undefined) =>
-    holder.hold(block !== undefined ? `\`\`\`\n${escapeEntities(trimFenceNewlines(block))}\n\`\`\`` : `\`${escapeEntities(inline!)}\``),
-  );
-  text = text.replace(/<([@#])([A-Z0-9]+)(?:\|([^<>]*))?>/g, (_, sigil: string, id: string, label: string | undefined) =>
-    holder.hold(label ? `<${sigil}${id}|${escapeEntities(label)}>` : `<${sigil}${id}>`),
-  );
-  text = text.replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (_, label: string, url: string) =>
-    holder.hold(`<${escapeEntities(url)}|${escapeEntities(label)}>`),
-  );
-  text = text.replace(/\bhttps?:\/\/[^\s<>]+/g, (url: string) => holder.hold(escapeEntities(url)));
-  text = escapeEntities(text);
-  const BOLD = '\u0001';
-  text = text.replace(/\*\*(?=\S)([^\n]*?\S)\*\*/g, `${BOLD}$1${BOLD}`);
-  text = text.replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])/g, '$1_$2_');
-  text = text.replace(/~~(?=\S)([^\n]*?\S)~~/g, '~$1~');
-  text = text.replace(new RegExp(BOLD, 'g'), '*');
-  return holder.restore(text);
+  return isPlainText(neutral) ? neutral : renderMarkers(parseNeutral(neutral), slack);
 }

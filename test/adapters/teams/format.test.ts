@@ -45,7 +45,7 @@ describe('Teams → neutral', () => {
     ['user mention with entity', 'hi <at>Adele Vance</at>!', [adele], 'hi <@29:1adele|Adele Vance>!'],
     ['channel mention', 'see <at>General</at>', [channel], 'see <#19:abc@thread.tacv2|General>'],
     ['mention without entity', 'hi <at>Nobody</at>', [], 'hi @Nobody'],
-    ['emoji tag', 'nice <emoji id="like" alt="👍" title="Like"></emoji>', [], 'nice :thumbsup:'],
+    ['emoji tag (Slack’s own name for 👍)', 'nice <emoji id="like" alt="👍" title="Like"></emoji>', [], 'nice :+1:'],
     ['legacy emoji image', '<img itemtype="http://schema.skype.com/Emoji" alt="😄" src="x">', [], ':smile:'],
     ['unicode emoji', 'party 🎉', [], 'party :tada:'],
     ['line breaks and paragraphs', '<div>one<br>two</div><div>three</div>', [], 'one\ntwo\nthree'],

@@ -50,7 +50,7 @@ describe('Webex html (what clients send) → neutral', () => {
     ['bold and italic', '<p><strong>big</strong> and <em>soft</em></p>', '**big** and _soft_'],
     ['strike', '<p><del>gone</del></p>', '~~gone~~'],
     ['code', '<p>run <code>a &lt; b</code></p>', 'run `a < b`'],
-    ['code block', '<pre><code class="language-js">const a = 1;\n</code></pre>', '```\nconst a = 1;\n```'],
+    ['code block keeps its language', '<pre><code class="language-js">const a = 1;\n</code></pre>', '```js\nconst a = 1;\n```'],
     ['link', '<p><a href="https://x.example/d">docs</a></p>', '[docs](https://x.example/d)'],
     ['bare link', '<p><a href="https://x.example">https://x.example</a></p>', 'https://x.example'],
     [

@@ -26,7 +26,7 @@ export class RecordingSink implements InboundSink {
   async handle(event: InboundEvent): Promise<HandleResult> {
     if (this.fail) throw new Error('database down');
     this.events.push(event);
-    if (event.kind === 'command') return { reply: { text: `*${event.text}* received` } };
+    if (event.kind === 'command') return { reply: { text: `**${event.text}** received` } };
     if (event.kind === 'action') return { reply: { text: `You chose ${event.value}` } };
     return {};
   }
