@@ -72,6 +72,8 @@ export class RelayEngine {
   /** Posts being made with a person's own token, by `workspace:person`: their echo may arrive before the send returns. */
   private readonly userPosts = new Map<string, Set<Promise<unknown>>>();
   private stopped = false;
+  /** Conversations this instance recorded into without their lease, waiting to take it (one wait each). */
+  private readonly waitingForLease = new Set<string>();
 
   constructor(private readonly core: Core) {
     this.settings = core.config.relay;
@@ -136,7 +138,7 @@ export class RelayEngine {
         if (existing) return { link: existing, created: false };
         if (attempt >= RECORD_ATTEMPTS) throw err;
         // Another instance took this sequence number: read what it recorded, then take the next.
-        if (held) await lane.resync();
+        if (held) await lane.resync(sequence);
         continue;
       }
       const link = linkView(doc);
@@ -150,6 +152,17 @@ export class RelayEngine {
   /** A record made without the lease: the holder, or whoever takes the lease next, must deliver it. */
   private async afterForeignRecord(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<void> {
     await handOff(organizationId, conversationId);
+    const key = String(conversationId);
+    if (this.waitingForLease.has(key)) return;
+    this.waitingForLease.add(key);
+    try {
+      await this.waitForLease(organizationId, conversationId);
+    } finally {
+      this.waitingForLease.delete(key);
+    }
+  }
+
+  private async waitForLease(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<void> {
     for (let i = 0; i < 10 && !this.stopped; i++) {
       await new Promise((r) => setTimeout(r, Math.min(2000, this.leaseMs / 2) + 100));
       if (await this.lane(organizationId, conversationId).hold()) {

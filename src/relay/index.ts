@@ -9,6 +9,7 @@ import { InboundEventModel } from '../models/index.js';
 import type { InboundRecorder } from '../services/inbound-recorder.js';
 import { dmVerb } from './dm-verb.js';
 import { relayJobDefinitions } from './relay-jobs.js';
+import { relayEngine } from './delivery.js';
 import { handleChange, handleDirectMessage, handleReaction, recordDirectMessage } from './router.js';
 
 export { relayEngine, stopRelay } from './delivery.js';
@@ -99,6 +100,8 @@ export function registerRelay(core: Core, inbound: InboundRecorder, commands: Co
       { isCommand, run: () => commands.handleText(event, event.text), unrouted: () => commands.handleText(event, event.text) },
     );
   });
+  // Whatever a dead instance left (expired leases, handoffs) is taken over at start, not at the first sweep job.
+  setTimeout(() => void relayEngine(core).sweep().catch(() => {}), 500).unref();
   handlersByCore.set(core, {
     isCommand,
     handle: (event) => (event.kind === 'message' ? onMessage(event) : event.kind === 'reaction' ? onReaction(event) : onChange(event)),

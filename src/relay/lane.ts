@@ -103,13 +103,15 @@ export class Lane {
   }
 
   /** Every record of the outbox beyond what is known delivered: read after taking the lease or after a collision. */
-  async recover(deliveredMark?: number): Promise<void> {
+  async recover(deliveredMark?: number, below?: number): Promise<void> {
     await clearHandoff(this.conversationId);
     const conversation = await ConversationModel.collection.findOne(
       { organizationId: this.organizationId, _id: this.conversationId },
       { projection: { sequence: 1 } },
     );
-    const floor = Math.max(deliveredMark ?? 0, (conversation?.sequence as number | undefined) ?? 0, this.mark());
+    let floor = Math.max(deliveredMark ?? 0, (conversation?.sequence as number | undefined) ?? 0, this.mark());
+    // After a collision on `below`, that number is someone else's record: read from just under it.
+    if (below !== undefined) floor = Math.min(floor, below - 1);
     const links = await findLinks({ organizationId: this.organizationId, conversationId: this.conversationId, sequence: { $gt: floor } });
     let top = Math.max(floor, this.nextSeq - 1);
     for (const link of links) {
@@ -121,9 +123,9 @@ export class Lane {
     this.nextSeq = top + 1;
   }
 
-  /** Reads the outbox again after another instance took a sequence number (a unique-key collision). */
-  resync(): Promise<void> {
-    return this.inOrder(() => this.recover());
+  /** Reads the outbox again after another instance took sequence number `collided` (a unique-key collision). */
+  resync(collided: number): Promise<void> {
+    return this.inOrder(() => this.recover(undefined, collided));
   }
 
   /** Everything up to this sequence number has its receipt. */

@@ -47,13 +47,14 @@ describe('relay across a killed process', () => {
     slack.sim.clearFaults();
     expect(h.seen('slack', text)).toHaveLength(0);
 
-    const started = Date.now();
     service = await spawnService(config, CHILD_ENV);
+    // Measured from when the new process is ready: its start-up time depends on the machine, not on the relay.
+    const started = Date.now();
     const seen = await h.arrives('slack', text, 'the message after the restart');
     expect(seen.by).toBe('bot');
     expect(seen.authorId).toContain(ann.name);
     await eventually(async () => (await findLink({ organizationId: service!.organizationId, text }))?.status === 'delivered', 'the delivered record');
-    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(slack.sim.callsTo('/api/chat.postMessage', 'POST').filter((c) => JSON.stringify(c.body).includes(text))).toHaveLength(1);
     expect(h.seen('slack', text)).toHaveLength(1);
   });
