@@ -44,7 +44,7 @@ process.on('message', async (request: ServiceRequest) => {
     switch (request.kind) {
       case 'stats': {
         const cpu = process.cpuUsage();
-        process.send!({ commands: { ...commands }, cpuMs: (cpu.user + cpu.system) / 1000, peakRss, cacheMisses: relayEngine(service.core).cache.misses });
+        process.send!({ commands: { ...commands }, cpuMs: (cpu.user + cpu.system) / 1000, peakRss, cacheMisses: relayEngine(service.core).cache.misses, cacheClears: { ...relayEngine(service.core).cache.clears } });
         break;
       }
       case 'profile-start':

@@ -28,13 +28,15 @@ import type { RecordedCall } from '../../sandbox/simulators/sim-core.js';
 import type { CommandCounts, ServiceRequest } from './relay-service.js';
 import { figure, type BenchModule, type BenchResult } from './types.js';
 
-const PAIRS = 64;
-const WARMUP_MS = 3_000;
-const THROUGHPUT_MS = 10_000;
+/** `RELAY_BENCH_QUICK=1`: a small, short run to check the benchmark itself (figures not comparable). */
+const QUICK = process.env.RELAY_BENCH_QUICK === '1';
+const PAIRS = QUICK ? 8 : 64;
+const WARMUP_MS = QUICK ? 1_000 : 3_000;
+const THROUGHPUT_MS = QUICK ? 3_000 : 10_000;
 const LATENCY_RATE = 200;
-const LATENCY_MS = 8_000;
+const LATENCY_MS = QUICK ? 2_000 : 8_000;
 const SETTLE_MS = 30_000;
-const STORED = 100_000;
+const STORED = QUICK ? 2_000 : 100_000;
 const ACTIVITIES = /^\/connector\/v3\/conversations\/[^/]+\/activities(\/[^/]+)?$/;
 const MARK = /rb(\d+)x/;
 
@@ -43,12 +45,18 @@ interface Stats {
   cpuMs: number;
   peakRss: number;
   cacheMisses: number;
+  cacheClears: Record<string, number>;
 }
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string };
   hitCount?: number;
+}
+
+/** A progress line on stderr (the figures go to stdout). */
+function progress(line: string): void {
+  process.stderr.write(`  relay: ${line}\n`);
 }
 
 function percentile(values: number[], p: number): number {
@@ -153,10 +161,11 @@ const bench: BenchModule = {
           { organizationId, workspaceId: teamsWs._id, platform: 'teams', externalUserId: bobId, personId: bobP._id, ...bob, secondary: { status: 'on', type: 'user', updatedAt: new Date() } },
         ]);
         senders.push(annId);
+        if (i === 0) progress('seeding people');
         bobs.push(bobId);
       }
       // Each Bob opens the conversation, so what Ann then types in her bot chat goes back to him.
-      await Promise.all(bobs.map((userId, i) => teams.sendDirectMessage(ready.url, { tenantId, userId, text: `dm ann${i}@bench.example hello` })));
+      for (const [i, userId] of bobs.entries()) await teams.sendDirectMessage(ready.url, { tenantId, userId, text: `dm ann${i}@bench.example hello` });
       const deadline = Date.now() + SETTLE_MS;
       while ((await RelayReceiptModel.countDocuments({ organizationId, status: 'delivered' })) < PAIRS) {
         if (Date.now() > deadline) throw new Error('the opening messages were not delivered');
@@ -206,7 +215,9 @@ const bench: BenchModule = {
         return { delivered: marks.length, seconds: (last - start) / 1000 };
       };
 
+      progress('opening messages delivered; warming up');
       await closedLoop(WARMUP_MS);
+      progress('sustained run');
 
       // Sustained throughput, with round trips, CPU and a CPU profile of the service.
       await ask({ kind: 'profile-start' });
@@ -229,11 +240,13 @@ const bench: BenchModule = {
       notes.push(
         `Sustained: ${sustained.delivered} messages from ${PAIRS} senders in ${sustained.seconds.toFixed(1)} s; the service used ${(after.cpuMs - before.cpuMs).toFixed(0)} ms of CPU ` +
           `(${(((after.cpuMs - before.cpuMs) / 1000 / sustained.seconds) * 100).toFixed(0)} % of one core). ` +
-          `Database commands per message, by command and collection: ${byCollection || 'none'} (directory cache misses in the window: ${after.cacheMisses - before.cacheMisses}).`,
+          `Database commands per message, by command and collection: ${byCollection || 'none'} (directory cache misses in the window: ${after.cacheMisses - before.cacheMisses}; cache dropped by change signals: ${JSON.stringify(delta(after.cacheClears, before.cacheClears))}).`,
       );
+      progress(notes[notes.length - 1]);
       const top = whereTimeGoes(profile).slice(0, 8);
       notes.push(`Service CPU profile (self time) during the sustained run: ${top.map((t) => `${t.where} ${(t.share * 100).toFixed(0)} %`).join(', ')}.`);
 
+      progress(`sustained ${rate.toFixed(0)} msg/s, ${perMessage.toFixed(2)} round trips and ${cpuPerMessage.toFixed(2)} ms CPU per message; fixed-rate run`);
       // Added latency and acknowledgement latency at a fixed rate.
       const latencyRate = rate >= LATENCY_RATE ? LATENCY_RATE : Math.max(1, Math.floor(rate * 0.8));
       const firstOfLatency = next;
@@ -259,6 +272,7 @@ const bench: BenchModule = {
       );
 
       // The same with 100k relayed messages already stored (outbox records and their receipts).
+      progress(`storing ${STORED} relayed messages`);
       const fillStart = Date.now();
       const CHUNK = 1000;
       for (let i = 0; i < STORED; i += CHUNK) {
@@ -294,6 +308,7 @@ const bench: BenchModule = {
         );
       }
       const fillSeconds = (Date.now() - fillStart) / 1000;
+      progress(`stored in ${fillSeconds.toFixed(0)} s; sustained run with them`);
       await closedLoop(WARMUP_MS);
       const loaded = await closedLoop(THROUGHPUT_MS);
       const loadedRate = loaded.delivered / loaded.seconds;

@@ -17,7 +17,7 @@ import { DirectoryVersionModel } from '../models/directory-version.model.js';
 import type { PersonDoc } from '../models/person.model.js';
 import type { PlatformAccountDoc } from '../models/platform-account.model.js';
 import type { WorkspaceDoc } from '../models/workspace.model.js';
-import { onLocalDirectoryChange } from './change-signal.js';
+import { ADAPTER_STATE, onLocalDirectoryChange } from './change-signal.js';
 
 /** How often other processes' changes are looked for. */
 export const DIRECTORY_POLL_MS = 1000;
@@ -39,9 +39,11 @@ export class DirectoryCache {
   private readonly unsubscribe: () => void;
   /** Database reads made to fill the cache (for the benchmark's notes). */
   misses = 0;
+  /** Times the cache was dropped, by the change key that caused it (for the benchmark's notes). */
+  readonly clears: Record<string, number> = {};
 
   constructor(private readonly cipher: Cipher) {
-    this.unsubscribe = onLocalDirectoryChange(() => this.clear());
+    this.unsubscribe = onLocalDirectoryChange((key) => this.changed([key]));
   }
 
   /** Starts looking for other processes' changes (idempotent). */
@@ -60,7 +62,21 @@ export class DirectoryCache {
     this.clear();
   }
 
-  /** Drops every entry (a change was signalled). */
+  private readonly changeListeners = new Set<(keys: string[]) => void>();
+
+  /** Runs `listener` with the changed stamp keys whenever a change is signalled (caches built on the same signal). */
+  onChange(listener: (keys: string[]) => void): void {
+    this.changeListeners.add(listener);
+  }
+
+  private changed(keys: string[]): void {
+    for (const listener of this.changeListeners) listener(keys);
+    if (!keys.some((k) => k !== ADAPTER_STATE)) return;
+    for (const k of keys) this.clears[k] = (this.clears[k] ?? 0) + 1;
+    this.clear();
+  }
+
+  /** Drops every entry. */
   clear(): void {
     this.generation++;
     this.workspaces = undefined;
@@ -76,7 +92,8 @@ export class DirectoryCache {
     const before = this.stamps;
     this.stamps = next;
     if (!before) return;
-    if (next.size !== before.size || [...next].some(([k, v]) => before.get(k) !== v)) this.clear();
+    const moved = [...next].filter(([k, v]) => before.get(k) !== v).map(([k]) => k);
+    if (moved.length > 0) this.changed(moved);
   }
 
   private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {

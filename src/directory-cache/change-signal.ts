@@ -6,10 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Schema, Types } from 'mongoose';
+import { isDatabaseBusy } from '../db/bulk.js';
 import { DirectoryVersionModel } from '../models/directory-version.model.js';
 
 /** Key of changes that cannot be tied to one organization. */
 export const ANY_ORGANIZATION = '*';
+
+/** Key of adapter-state changes (Slack installations, Teams conversation references): not the directory proper. */
+export const ADAPTER_STATE = 'adapter-state';
 
 type Listener = (organizationKey: string) => void;
 const listeners = new Set<Listener>();
@@ -24,17 +28,53 @@ function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
 
-/** Tells this process's caches now and moves the organization's stamp for the other processes. */
-export async function directoryChanged(organizationId: Types.ObjectId | string | undefined | null): Promise<void> {
-  const key = organizationId ? String(organizationId) : ANY_ORGANIZATION;
-  for (const listener of listeners) listener(key);
+async function writeStamp(key: string): Promise<void> {
   const set = { $set: { stamp: randomUUID(), at: new Date() } };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await DirectoryVersionModel.updateOne({ _id: key }, set, { upsert: true });
+      return;
+    } catch (err) {
+      // Two first writers racing to create the document (one insert wins), or the embedded
+      // database's single writer busy: both pass on a retry.
+      if (attempt >= 8 || !(isDuplicateKey(err) || isDatabaseBusy(err))) throw err;
+      await new Promise((r) => setTimeout(r, 10 * attempt));
+    }
+  }
+}
+
+const running = new Map<string, Promise<void>>();
+const queued = new Map<string, Promise<void>>();
+
+/** One stamp write per key at a time; writers arriving meanwhile share the next one. */
+function bump(key: string): Promise<void> {
+  const waiting = queued.get(key);
+  if (waiting) return waiting;
+  const start = (): Promise<void> => {
+    queued.delete(key);
+    const write = writeStamp(key).finally(() => {
+      if (running.get(key) === write) running.delete(key);
+    });
+    running.set(key, write);
+    return write;
+  };
+  const current = running.get(key);
+  if (!current) return start();
+  const next = current.catch(() => undefined).then(start);
+  queued.set(key, next);
+  return next;
+}
+
+/**
+ * Tells this process's caches now and moves the organization's stamp for the other processes.
+ * Never throws: the write it follows has happened; a stamp that cannot be written is reported.
+ */
+export async function directoryChanged(organizationId: Types.ObjectId | string | undefined | null, key = organizationId ? String(organizationId) : ANY_ORGANIZATION): Promise<void> {
+  for (const listener of listeners) listener(key);
   try {
-    await DirectoryVersionModel.updateOne({ _id: key }, set, { upsert: true });
+    await bump(key);
   } catch (err) {
-    // Two first writers racing to create the document: one insert wins, the other updates it.
-    if (!isDuplicateKey(err)) throw err;
-    await DirectoryVersionModel.updateOne({ _id: key }, set);
+    process.emitWarning(`directory change signal not written: ${err instanceof Error ? err.message : String(err)}`);
   }
   // Caches that reloaded between the local notice and the stamp's write must not keep what they read.
   for (const listener of listeners) listener(key);

@@ -408,10 +408,13 @@ export class RelayEngine {
     const recipient = await this.cache.account(placement.workspace, recipientId);
     if (recipient?.directConversationId) return recipient.directConversationId;
     const opened = await placement.adapter.openDirect(ref, recipientId);
-    await PlatformAccountModel.updateOne(
+    // Raw write, no change signal: opening the chat is idempotent, so another instance that still
+    // lacks the id merely opens it again, and no instance has to drop its whole directory for it.
+    await PlatformAccountModel.collection.updateOne(
       { organizationId, workspaceId: placement.workspace._id, externalUserId: recipientId },
       { $set: { directConversationId: opened } },
     );
+    if (recipient) recipient.directConversationId = opened;
     return opened;
   }
 
