@@ -83,6 +83,11 @@ const md = [
   '',
   'Reproduce with `npm run bench` (all) or `npm run bench -- <name>` (one of: ' + Object.keys(MODULES).join(', ') + ').',
   '',
+  'Against MongoDB (or any MongoDB-compatible server with real indexes) instead of the embedded database, set `MONGODB_URI`, e.g. ' +
+    '`MONGODB_URI=mongodb://127.0.0.1:27017/crosstalk-bench npm run bench -- relay`. Use a throwaway database: the benchmark writes its own ' +
+    'organization, people and 100,000 relayed messages into it. The relay benchmark starts the service in its own process with ' +
+    '`monitorCommands=true` added to that URI, so its database round trips are counted by the driver.',
+  '',
   '| Benchmark | Value | Unit | Target | Met |',
   '|---|---:|---|---|---|',
   ...merged.map((r) => `| ${r.name} | ${r.value} | ${r.unit} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`),

@@ -163,8 +163,8 @@ export class RelayEngine {
   }
 
   private async waitForLease(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<void> {
-    for (let i = 0; i < 10 && !this.stopped; i++) {
-      await new Promise((r) => setTimeout(r, Math.min(2000, this.leaseMs / 2) + 100));
+    for (let i = 0; i < 20 && !this.stopped; i++) {
+      await new Promise((r) => setTimeout(r, this.leaseMs / 2));
       if (await this.lane(organizationId, conversationId).hold()) {
         this.lane(organizationId, conversationId).kick();
         return;

@@ -42,8 +42,9 @@ export class Lane {
     private readonly host: LaneHost,
   ) {}
 
+  /** A line idle this long gives its lease back (a lease's length: short enough for takeovers, long enough to span pauses). */
   private idleMs(): number {
-    return Math.min(2000, Math.floor(this.host.leaseMs / 2));
+    return this.host.leaseMs;
   }
 
   private inOrder<T>(work: () => Promise<T>): Promise<T> {
