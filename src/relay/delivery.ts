@@ -182,10 +182,24 @@ export class RelayEngine {
   async sweep(): Promise<number> {
     const found = new Map<string, Types.ObjectId | undefined>();
     for (const l of await expiredLeases()) found.set(l.conversationId, l.organizationId);
-    for (const h of await pendingHandoffs()) found.set(h.conversationId, h.organizationId);
+    const handoffs = new Set<string>();
+    for (const h of await pendingHandoffs()) {
+      found.set(h.conversationId, h.organizationId);
+      handoffs.add(h.conversationId);
+    }
     for (const [conversationId, organizationId] of found) {
       if (!organizationId) continue;
-      await this.deliverConversation(organizationId, new Types.ObjectId(conversationId)).catch((err: unknown) => this.warn('relay: sweep of a conversation failed', err));
+      const id = new Types.ObjectId(conversationId);
+      try {
+        const lane = this.lane(organizationId, id);
+        const heldBefore = lane.held;
+        if (!(await lane.hold())) continue;
+        // Held all along: the handed-off records are not in this line yet.
+        if (heldBefore && handoffs.has(conversationId)) await lane.takeHandoff();
+        else lane.kick();
+      } catch (err) {
+        this.warn('relay: sweep of a conversation failed', err);
+      }
     }
     return found.size;
   }

@@ -34,6 +34,11 @@ export async function clearHandoff(conversationId: Types.ObjectId): Promise<void
   await RelayHandoffModel.deleteOne({ _id: String(conversationId) });
 }
 
+/** True when the conversation has a pending handoff. */
+export async function hasHandoff(conversationId: Types.ObjectId): Promise<boolean> {
+  return Boolean(await RelayHandoffModel.exists({ _id: String(conversationId) }));
+}
+
 /** Every pending handoff. */
 export async function pendingHandoffs(): Promise<Array<{ conversationId: string; organizationId: Types.ObjectId }>> {
   const rows = await RelayHandoffModel.find({}, { organizationId: 1 }).lean();

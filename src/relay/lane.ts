@@ -6,10 +6,9 @@
  * On taking the lease it reads the outbox from the last known delivered mark, so records left by a
  * dead holder, or recorded by an instance without the lease, are delivered too.
  */
-import { MessageLinkModel } from '../models/index.js';
 import { ConversationModel } from '../models/index.js';
 import type { Types } from 'mongoose';
-import { clearHandoff, handOff } from './handoff.js';
+import { clearHandoff, handOff, hasHandoff } from './handoff.js';
 import { claimLease, releaseLease, renewLease } from './lease.js';
 import { findLinks, type RelayLink } from './links.js';
 
@@ -64,7 +63,11 @@ export class Lane {
       this.heartbeat = setInterval(() => void this.renew(), Math.max(250, Math.floor(this.host.leaseMs / 3)));
       this.heartbeat.unref();
       try {
-        await this.recover(claimed.delivered);
+        // The outbox is read (a scan on FerretDB) only when someone may have left records in it:
+        // a holder that died, or an instance that recorded without the lease (it leaves a handoff).
+        // After a clean release the conversation's mark is exact.
+        if (claimed.takenOver || (await hasHandoff(this.conversationId))) await this.recover(claimed.delivered);
+        else await this.resume();
       } catch (err) {
         await this.giveBack(false);
         throw err;
@@ -101,6 +104,22 @@ export class Lane {
     this.idle = undefined;
     if (this.draining || !this.held) return;
     this.host.track(this.drain());
+  }
+
+  /** Takes up the numbering where the last clean release left it. */
+  private async resume(): Promise<void> {
+    const conversation = await ConversationModel.collection.findOne(
+      { organizationId: this.organizationId, _id: this.conversationId },
+      { projection: { sequence: 1 } },
+    );
+    this.nextSeq = Math.max(this.nextSeq, ((conversation?.sequence as number | undefined) ?? 0) + 1);
+  }
+
+  /** Reads the outbox after a handoff appeared while this line holds the lease (sweeper). */
+  async takeHandoff(): Promise<void> {
+    if (!this.held) return;
+    await this.inOrder(() => this.recover());
+    this.kick();
   }
 
   /** Every record of the outbox beyond what is known delivered: read after taking the lease or after a collision. */
@@ -195,9 +214,8 @@ export class Lane {
   private releaseIfIdle(): Promise<void> {
     return this.inOrder(async () => {
       if (!this.held || this.queue.length > 0 || this.taken.size > 0 || this.draining) return;
-      // A record another instance added after our last number is ours to deliver before letting go.
-      const foreign = await MessageLinkModel.exists({ organizationId: this.organizationId, conversationId: this.conversationId, sequence: { $gte: this.nextSeq } });
-      if (foreign) {
+      // A record another instance added without the lease (it always leaves a handoff) is ours to deliver before letting go.
+      if (await hasHandoff(this.conversationId)) {
         await this.recover();
         this.kick();
         return;

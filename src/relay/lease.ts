@@ -37,6 +37,8 @@ export const RelayLeaseModel = model('RelayLease', leaseSchema);
 export interface Claimed {
   /** The expired lease's `delivered` mark, when one was taken over. */
   delivered?: number;
+  /** True when the lease was taken over from a holder that stopped renewing it. */
+  takenOver?: boolean;
 }
 
 function isDuplicateKey(err: unknown): boolean {
@@ -73,7 +75,7 @@ export async function claimLease(
   if (!(await insert(marker, owner, until))) return undefined;
   try {
     await RelayLeaseModel.deleteOne({ _id: id, owner: held.owner, until: held.until });
-    return (await insert(id, owner, until, organizationId)) ? { delivered: held.delivered ?? undefined } : undefined;
+    return (await insert(id, owner, until, organizationId)) ? { delivered: held.delivered ?? undefined, takenOver: true } : undefined;
   } finally {
     await RelayLeaseModel.deleteOne({ _id: marker }).catch(() => {});
   }
