@@ -70,7 +70,12 @@ for (const name of names) {
 }
 
 const ranNames = new Set([...byModule.values()].flat().map((r) => r.name));
-const merged = [...previous.filter((r) => !ranNames.has(r.name)), ...[...byModule.values()].flat()];
+// A module that ran replaces all its figures, also those it no longer reports (their names start with the module's).
+const ranModules = [...byModule.keys()];
+const merged = [
+  ...previous.filter((r) => !ranNames.has(r.name) && !ranModules.some((m) => r.name.toLowerCase().startsWith(m))),
+  ...[...byModule.values()].flat(),
+];
 mkdirSync(path.dirname(jsonPath), { recursive: true });
 writeFileSync(jsonPath, `${JSON.stringify(merged, null, 2)}\n`);
 writeFileSync(notesPath, `${JSON.stringify(notes, null, 2)}\n`);

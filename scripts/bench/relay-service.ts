@@ -24,10 +24,23 @@ const log = createLogger('warn');
 const service = await startService({ config, log, adapterFactories, host: '127.0.0.1', drainMs: 1000 });
 
 const commands: CommandCounts = {};
+/** Total milliseconds the database took to answer, by the same keys. */
+const commandMs: CommandCounts = {};
 const client = mongoose.connection.getClient();
+const keyOf = (name: string, command: Record<string, unknown> | undefined) => {
+  const target = command?.[name];
+  return `${name} ${typeof target === 'string' ? target : ''}`.trim();
+};
+const started = new Map<number, string>();
+client.on('commandSucceeded', (event) => {
+  const key = started.get(event.requestId);
+  started.delete(event.requestId);
+  if (key) commandMs[key] = (commandMs[key] ?? 0) + event.duration;
+});
+client.on('commandFailed', (event) => started.delete(event.requestId));
 client.on('commandStarted', (event) => {
-  const target = event.command[event.commandName];
-  const key = `${event.commandName} ${typeof target === 'string' ? target : ''}`.trim();
+  const key = keyOf(event.commandName, event.command);
+  started.set(event.requestId, key);
   commands[key] = (commands[key] ?? 0) + 1;
 });
 
@@ -44,7 +57,7 @@ process.on('message', async (request: ServiceRequest) => {
     switch (request.kind) {
       case 'stats': {
         const cpu = process.cpuUsage();
-        process.send!({ commands: { ...commands }, cpuMs: (cpu.user + cpu.system) / 1000, peakRss, cacheMisses: relayEngine(service.core).cache.misses, cacheClears: { ...relayEngine(service.core).cache.clears } });
+        process.send!({ commands: { ...commands }, commandMs: { ...commandMs }, cpuMs: (cpu.user + cpu.system) / 1000, peakRss, cacheMisses: relayEngine(service.core).cache.misses, cacheClears: { ...relayEngine(service.core).cache.clears } });
         break;
       }
       case 'profile-start':

@@ -42,6 +42,7 @@ const MARK = /rb(\d+)x/;
 
 interface Stats {
   commands: CommandCounts;
+  commandMs: CommandCounts;
   cpuMs: number;
   peakRss: number;
   cacheMisses: number;
@@ -247,6 +248,14 @@ const bench: BenchModule = {
           `Database commands per message, by command and collection: ${byCollection || 'none'} (directory cache misses in the window: ${after.cacheMisses - before.cacheMisses}; cache dropped by change signals: ${JSON.stringify(delta(after.cacheClears, before.cacheClears))}).`,
       );
       progress(notes[notes.length - 1]);
+      const waited = delta(after.commandMs, before.commandMs);
+      notes.push(
+        `Database answer time per command during the sustained run (mean): ${Object.entries(waited)
+          .sort((x, y) => y[1] - x[1])
+          .slice(0, 6)
+          .map(([k, ms]) => `${k} ${(ms / commands[k]).toFixed(1)} ms`)
+          .join(', ')}; the outbox append is awaited before the platform's 200, so the acknowledgement latency follows it.`,
+      );
       const top = whereTimeGoes(profile).slice(0, 8);
       notes.push(`Service CPU profile (self time) during the sustained run: ${top.map((t) => `${t.where} ${(t.share * 100).toFixed(0)} %`).join(', ')}.`);
 
