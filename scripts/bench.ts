@@ -70,7 +70,12 @@ for (const name of names) {
 }
 
 const ranNames = new Set([...byModule.values()].flat().map((r) => r.name));
-const merged = [...previous.filter((r) => !ranNames.has(r.name)), ...[...byModule.values()].flat()];
+// A module that ran replaces all its figures, also those it no longer reports (their names start with the module's).
+const ranModules = [...byModule.keys()];
+const merged = [
+  ...previous.filter((r) => !ranNames.has(r.name) && !ranModules.some((m) => r.name.toLowerCase().startsWith(m))),
+  ...[...byModule.values()].flat(),
+];
 mkdirSync(path.dirname(jsonPath), { recursive: true });
 writeFileSync(jsonPath, `${JSON.stringify(merged, null, 2)}\n`);
 writeFileSync(notesPath, `${JSON.stringify(notes, null, 2)}\n`);
@@ -82,6 +87,11 @@ const md = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}, embedded FerretDB (SQLite) unless MONGODB_URI was set.`,
   '',
   'Reproduce with `npm run bench` (all) or `npm run bench -- <name>` (one of: ' + Object.keys(MODULES).join(', ') + ').',
+  '',
+  'Against MongoDB (or any MongoDB-compatible server with real indexes) instead of the embedded database, set `MONGODB_URI`, e.g. ' +
+    '`MONGODB_URI=mongodb://127.0.0.1:27017/crosstalk-bench npm run bench -- relay`. Use a throwaway database: the benchmark writes its own ' +
+    'organization, people and 100,000 relayed messages into it. The relay benchmark starts the service in its own process with ' +
+    '`monitorCommands=true` added to that URI, so its database round trips are counted by the driver.',
   '',
   '| Benchmark | Value | Unit | Target | Met |',
   '|---|---:|---|---|---|',

@@ -24,6 +24,7 @@ import { syncRoutes } from './web/sync-routes.js';
 import { publicPagesRouter } from './web/public-pages.js';
 import { adminRoutes, type DemoAdminSignIn } from './web/admin/admin-routes.js';
 import { registerCoreHandlers } from './core/handlers.js';
+import { stopRelay } from './relay/index.js';
 
 /**
  * Builds an adapter from its dependencies (see src/adapters.ts for the real set). A factory tagged
@@ -180,6 +181,7 @@ export async function startService(options: {
         await agenda.drain({ timeout: drainMs, closeConnection: false }).catch((err: unknown) => log.warn({ err }, 'agenda drain'));
         await agenda.stop(false).catch(() => {});
         for (const adapter of adapters) await adapter.stop?.().catch((err: unknown) => log.warn({ err }, 'adapter stop'));
+        await stopRelay(core).catch((err: unknown) => log.warn({ err }, 'relay stop'));
         await db.close();
         log.info('stopped');
       })());

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { PLATFORMS } from '../chat-adapter.js';
+import { directoryChanges } from '../directory-cache/change-signal.js';
 import { organizationScoped } from './org-scope.js';
 
 /** A platform DM between the two people that carries this conversation (user sync), per side. */
@@ -30,6 +31,7 @@ const conversationSchema = new Schema(
   { timestamps: true },
 );
 conversationSchema.plugin(organizationScoped);
+conversationSchema.plugin(directoryChanges);
 conversationSchema.index({ organizationId: 1, key: 1 }, { unique: true });
 conversationSchema.index({ organizationId: 1, 'endpoints.workspaceId': 1, 'endpoints.conversationId': 1 });
 

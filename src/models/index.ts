@@ -6,6 +6,8 @@ export { PlatformAccountModel } from './platform-account.model.js';
 export { PromptTokenModel } from './prompt-token.model.js';
 export { ConversationModel } from './conversation.model.js';
 export { MessageLinkModel } from './message-link.model.js';
+export { RelayReceiptModel } from './relay-receipt.model.js';
+export { DirectoryVersionModel } from './directory-version.model.js';
 export { InboundEventModel } from './inbound-event.model.js';
 export { GroupSyncModel, GroupSyncMemberModel, GroupSyncRemovalModel } from './group-sync.model.js';
 export { ContactGroupModel, ContactSyncModel } from './contact.model.js';

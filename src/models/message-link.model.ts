@@ -20,10 +20,11 @@ const sourceSchema = new Schema(
 );
 
 /**
- * One relayed operation and where it landed: the source message and its copy, so replies, edits,
- * deletes and thread replies find their way, and so a copy is never relayed again (its id is
- * looked up as a copy before relaying). It is also the relay's outbox: written (pending, with the
- * conversation's next `sequence`) before anything is sent, delivered in `sequence` order.
+ * The relay's outbox: one record per relayed operation (a message, or an edit, delete or reaction
+ * of one), appended once, before the platform is answered, and never updated. It carries the
+ * conversation's `sequence` (delivery order) and the source message's unique key, which makes a
+ * platform's retry or duplicate delivery of the same event a no-op. What happened to it is its
+ * delivery receipt (relay-receipt.model.ts, same `_id`): where the copy landed, or why it failed.
  */
 const messageLinkSchema = new Schema(
   {
@@ -33,6 +34,8 @@ const messageLinkSchema = new Schema(
     op: { type: String, enum: RELAY_OPS, default: 'post' },
     /** Distinguishes several operations on one source message (each edit, each reaction). */
     opKey: { type: String, default: 'post' },
+    /** The platform event that caused it (`platform:eventId`), for tracing. */
+    eventId: String,
     source: { type: sourceSchema, required: true },
     /** Who receives it, on which workspace. */
     target: {
@@ -49,33 +52,16 @@ const messageLinkSchema = new Schema(
     parentLinkId: { type: Schema.Types.ObjectId, ref: 'MessageLink' },
     /** The copy is a thread reply to the parent's counterpart. */
     threaded: Boolean,
-    copy: {
-      platform: { type: String, enum: PLATFORMS },
-      workspaceId: { type: Schema.Types.ObjectId, ref: 'Workspace' },
-      conversationId: String,
-      messageId: String,
-      /** Who posted the copy: the sender's own account (user) or the bot. */
-      as: { type: String, enum: ['user', 'bot'] },
-      /** With `as: user`, the platform account whose token posted it. */
-      accountId: { type: Schema.Types.ObjectId, ref: 'PlatformAccount' },
-    },
-    status: { type: String, enum: ['pending', 'delivered', 'failed'], default: 'pending' },
-    attempts: { type: Number, default: 0 },
-    nextAttemptAt: Date,
-    lastError: String,
-    deliveredAt: Date,
+    createdAt: Date,
   },
-  { timestamps: true },
+  { versionKey: false },
 );
 messageLinkSchema.plugin(organizationScoped);
 messageLinkSchema.index(
   { organizationId: 1, 'source.workspaceId': 1, 'source.messageId': 1, opKey: 1 },
   { unique: true },
 );
-messageLinkSchema.index({ organizationId: 1, 'copy.workspaceId': 1, 'copy.messageId': 1 });
 messageLinkSchema.index({ organizationId: 1, conversationId: 1, sequence: 1 }, { unique: true });
-messageLinkSchema.index({ status: 1, nextAttemptAt: 1 });
-messageLinkSchema.index({ organizationId: 1, 'target.personId': 1, 'copy.workspaceId': 1, deliveredAt: -1 });
 
 export type MessageLink = InferSchemaType<typeof messageLinkSchema>;
 export type MessageLinkDoc = HydratedDocument<MessageLink>;

@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { directoryChanges } from '../directory-cache/change-signal.js';
 import { organizationScoped } from './org-scope.js';
 
 /** Sync state of a person as a whole. */
@@ -26,6 +27,7 @@ const personSchema = new Schema(
   { timestamps: true },
 );
 personSchema.plugin(organizationScoped);
+personSchema.plugin(directoryChanges);
 personSchema.index({ organizationId: 1, email: 1 }, { unique: true });
 personSchema.index({ organizationId: 1, syncState: 1 });
 personSchema.index({ organizationId: 1, buildings: 1 });

@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { PLATFORMS } from '../chat-adapter.js';
+import { directoryChanges } from '../directory-cache/change-signal.js';
 import { organizationScoped } from './org-scope.js';
 
 /** Per secondary platform: ✔ on, ⏱ pending, ⚠ failed, ↻ not created. */
@@ -37,6 +38,7 @@ const platformAccountSchema = new Schema(
   { timestamps: true },
 );
 platformAccountSchema.plugin(organizationScoped);
+platformAccountSchema.plugin(directoryChanges);
 platformAccountSchema.index({ workspaceId: 1, externalUserId: 1 }, { unique: true });
 platformAccountSchema.index({ organizationId: 1, personId: 1 });
 platformAccountSchema.index({ organizationId: 1, email: 1 });

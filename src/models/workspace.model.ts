@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { PLATFORMS } from '../chat-adapter.js';
+import { directoryChanges } from '../directory-cache/change-signal.js';
 import { organizationScoped } from './org-scope.js';
 
 /** One connected platform instance (Slack team, Microsoft tenant, Webex org, Zoom account). */
@@ -31,6 +32,7 @@ const workspaceSchema = new Schema(
   { timestamps: true },
 );
 workspaceSchema.plugin(organizationScoped);
+workspaceSchema.plugin(directoryChanges);
 workspaceSchema.index({ platform: 1, externalId: 1 }, { unique: true });
 workspaceSchema.index({ organizationId: 1, platform: 1 });
 

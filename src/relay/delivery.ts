@@ -1,29 +1,35 @@
 /**
- * Delivery of the relay's outbox. One service instance at a time holds a conversation's lease (a
- * unique insert, see lease.ts, kept alive by a heartbeat) and sends its pending links strictly in
- * `sequence` order: the head of the line is retried with backoff by an Agenda job, and nothing
- * behind it overtakes it. A link whose send succeeded is marked delivered with its copy's ids, so
- * a restart or a second instance never sends it again.
+ * Delivery of the relay's outbox. Each conversation has a delivery line (lane.ts) that holds the
+ * conversation's lease across messages and sends its records strictly in `sequence` order. The
+ * hot path is two durable appends per message, each coalesced with concurrent messages into one
+ * `insertMany`: the outbox record (before the platform is answered) and the delivery receipt
+ * (after the copy was accepted). Everything else a message needs comes from memory: the directory
+ * cache (workspaces, accounts, people, conversations) and this instance's recent links.
  */
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { AdapterError, AdapterErrorCode, type ChatAdapter, type MessageRef, type Platform, type SendAs } from '../chat-adapter.js';
-import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
-import { ConversationModel, MessageLinkModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
-import type { MessageLinkDoc } from '../models/message-link.model.js';
+import { adapterFor, PLATFORM_NAMES, type Core } from '../core/core.js';
+import { InsertBatcher } from '../db/bulk.js';
+import { directoryCacheFor, type DirectoryCache } from '../directory-cache/cache.js';
+import { ConversationModel, MessageLinkModel, PersonModel, PlatformAccountModel, RelayReceiptModel } from '../models/index.js';
 import type { PlatformAccountDoc } from '../models/platform-account.model.js';
 import type { WorkspaceDoc } from '../models/workspace.model.js';
 import { sendToUser } from '../people/notify.js';
 import { promptPerson } from '../people/prompts.js';
 import { eventLog } from '../services/event-log.js';
 import { reactionNote, rewriteMentions, withFiles } from './compose.js';
+import { expiredLeases } from './lease.js';
+import { pendingHandoffs, handOff } from './handoff.js';
+import { Lane } from './lane.js';
+import { findLink, LinkMemory, linkView, type RelayLink } from './links.js';
+import { ensureConversation, isDuplicateKey, outboxDocument, sequenceFromOutbox, type OutboxEntry } from './outbox.js';
 import { botAs, usableGrant, type SealedGrant } from './parties.js';
-import { claimLease, releaseLease, renewLease } from './lease.js';
 
 /** Source message ids of messages sent with the `dm` verb (no platform message exists). */
 export const SYNTHETIC_PREFIX = 'dm:';
 
-/** Agenda job that retries a conversation's head-of-line link. */
+/** Agenda job that retries a conversation's delivery (kept for jobs queued by earlier versions). */
 export const RELAY_DELIVER_JOB = 'relay.deliver';
 
 /** Data of a `relay.deliver` job. */
@@ -50,132 +56,226 @@ function isInvalidToken(err: unknown): err is AdapterError {
   return err instanceof AdapterError && err.code === AdapterErrorCode.InvalidToken;
 }
 
+/** Attempts to record one operation before giving up on sequence-number collisions. */
+const RECORD_ATTEMPTS = 20;
+
 /** The delivery engine of one service instance. */
 export class RelayEngine {
   readonly instanceId = randomUUID();
   readonly settings: Core['config']['relay'];
-  private readonly running = new Set<string>();
-  private readonly rerun = new Set<string>();
-  private readonly inFlight = new Set<Promise<void>>();
+  readonly cache: DirectoryCache;
+  readonly links = new LinkMemory();
+  private readonly lanes = new Map<string, Lane>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly outbox = new InsertBatcher(MessageLinkModel);
+  private readonly receipts = new InsertBatcher(RelayReceiptModel);
+  /** Posts being made with a person's own token, by `workspace:person`: their echo may arrive before the send returns. */
+  private readonly userPosts = new Map<string, Set<Promise<unknown>>>();
+  private stopped = false;
+  /** Conversations this instance recorded into without their lease, waiting to take it (one wait each). */
+  private readonly waitingForLease = new Set<string>();
 
   constructor(private readonly core: Core) {
     this.settings = core.config.relay;
+    this.cache = directoryCacheFor(core.cipher, core.cipher);
   }
 
-  /** Starts delivering a conversation now, without waiting (the hot path). */
-  kick(organizationId: Types.ObjectId, conversationId: Types.ObjectId): void {
-    const work = this.deliverConversation(organizationId, conversationId).catch((err: unknown) =>
-      this.core.log.error({ err, conversationId: String(conversationId) }, 'relay delivery failed; the sweeper will retry'),
-    );
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+  get leaseMs(): number {
+    return this.settings.leaseMs;
   }
 
-  /** Resolves when every delivery started by `kick` has finished (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  /** Keeps a background task for `idle()`; its failure is logged. */
+  track(work: Promise<unknown>): void {
+    const tracked = work.catch((err: unknown) => this.warn('relay: background delivery work failed', err));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
-  /** Delivers a conversation's pending links in order, if this instance can take its lease. */
-  async deliverConversation(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<void> {
+  warn(what: string, err: unknown): void {
+    this.core.log.warn({ err: errorText(err) }, what);
+  }
+
+  remember(link: RelayLink): void {
+    this.links.remember(link);
+  }
+
+  private lane(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Lane {
     const key = String(conversationId);
-    if (this.running.has(key)) {
-      this.rerun.add(key);
-      return;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = new Lane(organizationId, conversationId, this);
+      this.lanes.set(key, lane);
     }
-    this.running.add(key);
-    try {
-      do {
-        this.rerun.delete(key);
-        await this.drainWithLease(organizationId, conversationId);
-      } while (this.rerun.has(key));
-    } finally {
-      this.running.delete(key);
-    }
+    return lane;
   }
 
-  /** Conversations with links due now whose lease is free: what the sweeper delivers. */
-  async sweep(limit = 200): Promise<number> {
-    const now = new Date();
-    const due = await MessageLinkModel.find({
-      status: 'pending',
-      $or: [{ nextAttemptAt: { $exists: false } }, { nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }],
-      createdAt: { $lt: new Date(now.getTime() - 1000) },
-    })
-      .setOptions({ crossOrganization: true })
-      .select({ organizationId: 1, conversationId: 1 })
-      .limit(limit)
-      .lean();
-    const seen = new Map<string, { organizationId: Types.ObjectId; conversationId: Types.ObjectId }>();
-    for (const l of due) seen.set(String(l.conversationId), { organizationId: l.organizationId, conversationId: l.conversationId });
-    await Promise.all([...seen.values()].map((c) => this.deliverConversation(c.organizationId, c.conversationId)));
-    return seen.size;
-  }
-
-  private async drainWithLease(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<void> {
-    for (;;) {
-      if (!(await claimLease(conversationId, this.instanceId, this.settings.leaseMs))) return;
-      let lost = false;
-      const heartbeat = setInterval(() => {
-        renewLease(conversationId, this.instanceId, this.settings.leaseMs)
-          .then((held) => {
-            if (!held) lost = true;
-          })
-          .catch(() => {});
-      }, Math.max(250, Math.floor(this.settings.leaseMs / 3)));
-      let waiting = false;
+  /**
+   * Records one operation in the outbox (one batched append) and queues it for delivery; returns
+   * the existing link when the same source operation was recorded before.
+   */
+  async record(entry: OutboxEntry, between: [Types.ObjectId, Types.ObjectId], eventId?: string): Promise<{ link: RelayLink; created: boolean }> {
+    const known = this.links.bySourceMessage(entry.source.workspaceId, entry.source.messageId, entry.opKey);
+    if (known) return { link: known, created: false };
+    const organizationId = entry.organizationId;
+    const conversation = await ensureConversation(this.cache, organizationId, between[0], between[1]);
+    const lane = this.lane(organizationId, conversation._id);
+    for (let attempt = 1; ; attempt++) {
+      const held = await lane.hold();
+      const sequence = held ? lane.take() : await sequenceFromOutbox(organizationId, conversation._id);
+      const doc = outboxDocument({ ...entry, ...(eventId ? { eventId } : {}) }, conversation._id, sequence);
       try {
-        waiting = await this.drain(organizationId, conversationId, () => lost);
-      } finally {
-        clearInterval(heartbeat);
-        await releaseLease(conversationId, this.instanceId);
+        if (held) await this.outbox.insert(doc);
+        else await MessageLinkModel.collection.insertOne(doc);
+      } catch (err) {
+        if (held) lane.drop(sequence);
+        if (!isDuplicateKey(err)) throw err;
+        const existing = await findLink({
+          organizationId,
+          'source.workspaceId': entry.source.workspaceId,
+          'source.messageId': entry.source.messageId,
+          opKey: entry.opKey,
+        });
+        if (existing) return { link: existing, created: false };
+        if (attempt >= RECORD_ATTEMPTS) throw err;
+        // Another instance took this sequence number: read what it recorded, then take the next.
+        if (held) await lane.resync(sequence);
+        continue;
       }
-      if (waiting || lost) return;
-      // A link recorded while we held the lease (its own claim failed) is ours to deliver.
-      const more = await MessageLinkModel.exists({
-        organizationId,
-        conversationId,
-        status: 'pending',
-        $or: [{ nextAttemptAt: { $exists: false } }, { nextAttemptAt: null }, { nextAttemptAt: { $lte: new Date() } }],
-      });
-      if (!more) return;
+      const link = linkView(doc);
+      this.links.remember(link);
+      if (held) lane.enqueue(link);
+      else this.track(this.afterForeignRecord(organizationId, conversation._id));
+      return { link, created: true };
     }
   }
 
-  /** Sends pending links in order; true when the head must wait for a retry. */
-  private async drain(organizationId: Types.ObjectId, conversationId: Types.ObjectId, lost: () => boolean): Promise<boolean> {
+  /** A record made without the lease: the holder, or whoever takes the lease next, must deliver it. */
+  private async afterForeignRecord(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<void> {
+    await handOff(organizationId, conversationId);
+    const key = String(conversationId);
+    if (this.waitingForLease.has(key)) return;
+    this.waitingForLease.add(key);
+    try {
+      await this.waitForLease(organizationId, conversationId);
+    } finally {
+      this.waitingForLease.delete(key);
+    }
+  }
+
+  private async waitForLease(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<void> {
+    for (let i = 0; i < 20 && !this.stopped; i++) {
+      await new Promise((r) => setTimeout(r, this.leaseMs / 2));
+      if (await this.lane(organizationId, conversationId).hold()) {
+        this.lane(organizationId, conversationId).kick();
+        return;
+      }
+    }
+  }
+
+  /** Delivers a conversation's pending records, if this instance can take its lease (sweeper, jobs). */
+  async deliverConversation(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<void> {
+    const lane = this.lane(organizationId, conversationId);
+    if (await lane.hold()) lane.kick();
+  }
+
+  /** Conversations whose lease holder died, and handed-off ones: delivered here if their lease can be taken. */
+  async sweep(): Promise<number> {
+    const found = new Map<string, Types.ObjectId | undefined>();
+    for (const l of await expiredLeases()) found.set(l.conversationId, l.organizationId);
+    const handoffs = new Set<string>();
+    for (const h of await pendingHandoffs()) {
+      found.set(h.conversationId, h.organizationId);
+      handoffs.add(h.conversationId);
+    }
+    for (const [conversationId, organizationId] of found) {
+      if (!organizationId) continue;
+      const id = new Types.ObjectId(conversationId);
+      try {
+        const lane = this.lane(organizationId, id);
+        const heldBefore = lane.held;
+        if (!(await lane.hold())) continue;
+        // Held all along: the handed-off records are not in this line yet.
+        if (heldBefore && handoffs.has(conversationId)) await lane.takeHandoff();
+        else lane.kick();
+      } catch (err) {
+        this.warn('relay: sweep of a conversation failed', err);
+      }
+    }
+    return found.size;
+  }
+
+  /** Resolves when every line is quiet (tests, benchmarks, shutdown). */
+  async idle(): Promise<void> {
     for (;;) {
-      if (lost()) return true;
-      const head = await MessageLinkModel.findOne({ organizationId, conversationId, status: 'pending' }).sort({ sequence: 1 });
-      if (!head) return false;
-      if (head.nextAttemptAt && head.nextAttemptAt.getTime() > Date.now()) {
-        await this.scheduleRetry(head, head.nextAttemptAt);
-        return true;
+      if (this.inFlight.size > 0) {
+        await Promise.allSettled([...this.inFlight]);
+        continue;
       }
-      const outcome = await this.attempt(head);
-      if (outcome.kind === 'retry') {
-        await this.scheduleRetry(head, outcome.at);
-        return true;
-      }
-      if (outcome.kind === 'failed') await this.reportFailure(head, outcome.reason);
+      const busy = [...this.lanes.values()].some((l) => l.held && !l.quiet && !this.waitingForRetry(l));
+      if (!busy) return;
+      await new Promise((r) => setTimeout(r, 10));
     }
   }
 
-  private async scheduleRetry(link: MessageLinkDoc, at: Date): Promise<void> {
-    const data: RelayDeliverData = { organizationId: String(link.organizationId), conversationId: String(link.conversationId) };
-    await this.core.agenda.schedule(at, RELAY_DELIVER_JOB, data);
+  private waitingForRetry(lane: Lane): boolean {
+    return !(lane as unknown as { draining: boolean }).draining;
+  }
+
+  /** Shutdown: lets sends in progress finish (bounded), then gives every lease back. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.stopped = true;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, timeoutMs))]);
+    await Promise.allSettled([...this.lanes.values()].map((l) => l.close()));
+    this.cache.stop();
+  }
+
+  /** True when this platform message is a copy the relay posted (memory first, the database for older ones). */
+  async isRelayedCopy(organizationId: Types.ObjectId, workspaceId: Types.ObjectId, messageId: string, couldBeOurs: boolean): Promise<boolean> {
+    if (this.links.byCopyMessage(workspaceId, messageId)) return true;
+    if (!couldBeOurs) return false;
+    const inFlight = this.userPosts.get(String(workspaceId));
+    if (inFlight?.size) {
+      await Promise.allSettled([...inFlight]);
+      if (this.links.byCopyMessage(workspaceId, messageId)) return true;
+    }
+    return Boolean(await RelayReceiptModel.exists({ organizationId, 'copy.workspaceId': workspaceId, 'copy.messageId': messageId }));
+  }
+
+  private async receipt(link: RelayLink, status: 'delivered' | 'failed', copy?: RelayLink['copy'], lastError?: string): Promise<void> {
+    const at = new Date();
+    const doc: Record<string, unknown> = {
+      _id: link._id,
+      organizationId: link.organizationId,
+      conversationId: link.conversationId,
+      sequence: link.sequence,
+      op: link.op,
+      status,
+      source: { workspaceId: link.source.workspaceId, messageId: link.source.messageId, personId: link.source.personId },
+      target: { personId: link.target?.personId, workspaceId: link.target?.workspaceId },
+      attempts: link.attempts,
+      at,
+    };
+    if (copy) doc.copy = Object.fromEntries(Object.entries(copy).filter(([, v]) => v !== undefined && v !== null));
+    if (lastError) doc.lastError = lastError;
+    try {
+      await this.receipts.insert(doc);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    Object.assign(link, { status, copy, lastError, deliveredAt: status === 'delivered' ? at : undefined });
+    this.links.remember(link);
   }
 
   /** One delivery attempt of one link. */
-  private async attempt(link: MessageLinkDoc): Promise<Outcome> {
+  async attempt(link: RelayLink): Promise<Outcome> {
     const organizationId = link.organizationId;
     try {
-      const parent = link.parentLinkId ? await MessageLinkModel.findOne({ organizationId, _id: link.parentLinkId }) : null;
+      const parent = link.parentLinkId ? await this.parentOf(link) : undefined;
       if (link.op !== 'post' && (!parent || parent.status !== 'delivered' || !parent.copy?.messageId)) {
-        await this.finish(link, { status: 'failed', lastError: 'the message it applies to was not delivered' });
+        await this.receipt(link, 'failed', undefined, 'the message it applies to was not delivered');
         return { kind: 'delivered' };
       }
-      const workspace = await WorkspaceModel.findOne({ organizationId, _id: link.target!.workspaceId });
+      const workspace = await this.cache.workspace(organizationId, link.target!.workspaceId!);
       if (!workspace) return { kind: 'failed', reason: 'the recipient’s workspace is no longer connected' };
       const adapter = adapterFor(this.core, workspace.platform as Platform);
       switch (link.op) {
@@ -192,41 +292,37 @@ export class RelayEngine {
     }
   }
 
-  private async retryOrFail(link: MessageLinkDoc, err: unknown): Promise<Outcome> {
+  private async parentOf(link: RelayLink): Promise<RelayLink | undefined> {
+    const known = this.links.byLinkId(link.parentLinkId!);
+    if (known && known.status !== 'pending') return known;
+    const fresh = await findLink({ organizationId: link.organizationId, _id: link.parentLinkId });
+    if (fresh) this.links.remember(fresh);
+    return fresh;
+  }
+
+  private retryOrFail(link: RelayLink, err: unknown): Outcome {
     const attempts = link.attempts + 1;
     const retryable = err instanceof AdapterError ? err.retryable : !(err instanceof TypeError);
+    link.lastError = errorText(err);
     if (!retryable || attempts >= this.settings.maxAttempts) {
-      await MessageLinkModel.updateOne({ organizationId: link.organizationId, _id: link._id }, { $set: { attempts, lastError: errorText(err) } });
+      link.attempts = attempts;
       return { kind: 'failed', reason: errorText(err) };
     }
     const backoff = Math.min(this.settings.retryBaseMs * 2 ** (attempts - 1), 5 * 60_000);
     const retryAfter = err instanceof AdapterError ? (err.options.retryAfterMs ?? 0) : 0;
     const at = new Date(Date.now() + Math.max(backoff, retryAfter) * (1 + Math.random() * 0.2));
-    await MessageLinkModel.updateOne(
-      { organizationId: link.organizationId, _id: link._id },
-      { $set: { attempts, nextAttemptAt: at, lastError: errorText(err) } },
-    );
     link.attempts = attempts;
     this.core.log.info({ link: String(link._id), attempts, at, err: errorText(err) }, 'relay send failed; retrying later');
     return { kind: 'retry', at };
   }
 
-  private async finish(link: MessageLinkDoc, set: Record<string, unknown>): Promise<void> {
-    await MessageLinkModel.updateOne({ organizationId: link.organizationId, _id: link._id }, { $set: set, $unset: { nextAttemptAt: 1 } });
-  }
-
   /** Sender's own account on the target workspace with a usable grant, else the bot showing them. */
-  private async placementFor(
-    link: MessageLinkDoc,
-    actorPersonId: Types.ObjectId,
-    workspace: WorkspaceDoc,
-    adapter: ChatAdapter,
-  ): Promise<Placement & { grant?: SealedGrant }> {
+  private async placementFor(link: RelayLink, actorPersonId: Types.ObjectId, workspace: WorkspaceDoc, adapter: ChatAdapter): Promise<Placement & { grant?: SealedGrant }> {
     const organizationId = link.organizationId;
     const [account, person, home] = await Promise.all([
-      PlatformAccountModel.findOne({ organizationId, personId: actorPersonId, workspaceId: workspace._id, deactivated: false }),
-      PersonModel.findOne({ organizationId, _id: actorPersonId }, { name: 1 }).lean(),
-      PlatformAccountModel.findOne({ organizationId, personId: actorPersonId, workspaceId: link.source.workspaceId }, { avatarUrl: 1 }).lean(),
+      this.cache.accountOf(organizationId, actorPersonId, workspace._id),
+      this.cache.person(organizationId, actorPersonId),
+      this.cache.anyAccountOf(organizationId, actorPersonId, link.source.workspaceId),
     ]);
     const grant = usableGrant(this.core, account);
     if (grant) return { workspace, adapter, as: { kind: 'user', accessToken: grant.accessToken }, account, grant };
@@ -280,23 +376,25 @@ export class RelayEngine {
     return undefined;
   }
 
-  private async post(link: MessageLinkDoc, parent: MessageLinkDoc | null, workspace: WorkspaceDoc, adapter: ChatAdapter): Promise<Outcome> {
+  private async post(link: RelayLink, parent: RelayLink | undefined, workspace: WorkspaceDoc, adapter: ChatAdapter): Promise<Outcome> {
     const organizationId = link.organizationId;
-    const ref = workspaceRef(this.core, workspace);
-    const text = withFiles(
-      await rewriteMentions(organizationId, link.source.workspaceId, workspace._id, link.text ?? ''),
-      link.files,
-    );
+    const ref = this.cache.workspaceRef(workspace);
+    const text = withFiles(await rewriteMentions(organizationId, link.source.workspaceId, workspace._id, link.text ?? ''), link.files);
     let placement = await this.placementFor(link, link.source.personId!, workspace, adapter);
     for (let round = 0; round < 3; round++) {
+      // A post with the sender's own token may be echoed back before `send` returns: echo checks wait for it.
+      let done!: () => void;
+      const posting = placement.as.kind === 'user' ? new Promise<void>((r) => (done = r)) : undefined;
+      const key = String(workspace._id);
+      if (posting) {
+        const set = this.userPosts.get(key) ?? new Set();
+        set.add(posting);
+        this.userPosts.set(key, set);
+      }
       try {
         const conversationId = await this.directConversation(link, placement);
-        const threadId = this.threadTarget(parent, workspace, conversationId, placement.as.kind);
-        const sent = await adapter.send(
-          { workspace: ref, conversationId },
-          { text: text || ' ', ...(threadId ? { threadId } : {}) },
-          placement.as,
-        );
+        const threadId = this.threadTarget(parent ?? null, workspace, conversationId, placement.as.kind);
+        const sent = await adapter.send({ workspace: ref, conversationId }, { text: text || ' ', ...(threadId ? { threadId } : {}) }, placement.as);
         await this.delivered(link, placement, sent);
         return { kind: 'delivered' };
       } catch (err) {
@@ -305,48 +403,37 @@ export class RelayEngine {
         placement = fresh
           ? { ...placement, as: { kind: 'user', accessToken: fresh }, grant: { ...placement.grant, accessToken: fresh } }
           : await this.placementFor(link, link.source.personId!, workspace, adapter);
+      } finally {
+        if (posting) {
+          done();
+          this.userPosts.get(key)?.delete(posting);
+        }
       }
     }
     return { kind: 'failed', reason: 'the recipient’s platform refused every way of posting it' };
   }
 
   /** The 1:1 chat the copy goes to: the sender's DM with the recipient (user sync) or the bot's. */
-  private async directConversation(link: MessageLinkDoc, placement: Placement): Promise<string> {
+  private async directConversation(link: RelayLink, placement: Placement): Promise<string> {
     const organizationId = link.organizationId;
     const recipientId = link.target!.userId!;
-    const ref = workspaceRef(this.core, placement.workspace);
-    if (placement.as.kind === 'user') {
-      const conversationId = await placement.adapter.openDirect(ref, recipientId, placement.as);
-      // Recorded before the send so an echo of this post arriving first is recognized (see router).
-      await MessageLinkModel.updateOne(
-        { organizationId, _id: link._id },
-        {
-          $set: {
-            'copy.platform': placement.workspace.platform,
-            'copy.workspaceId': placement.workspace._id,
-            'copy.conversationId': conversationId,
-            'copy.as': 'user',
-            'copy.accountId': placement.account?._id,
-          },
-        },
-      );
-      return conversationId;
-    }
-    const recipient = await PlatformAccountModel.findOne(
-      { organizationId, workspaceId: placement.workspace._id, externalUserId: recipientId },
-      { directConversationId: 1 },
-    ).lean();
+    const ref = this.cache.workspaceRef(placement.workspace);
+    if (placement.as.kind === 'user') return placement.adapter.openDirect(ref, recipientId, placement.as);
+    const recipient = await this.cache.account(placement.workspace, recipientId);
     if (recipient?.directConversationId) return recipient.directConversationId;
     const opened = await placement.adapter.openDirect(ref, recipientId);
-    await PlatformAccountModel.updateOne(
+    // Raw write, no change signal: opening the chat is idempotent, so another instance that still
+    // lacks the id merely opens it again, and no instance has to drop its whole directory for it.
+    await PlatformAccountModel.collection.updateOne(
       { organizationId, workspaceId: placement.workspace._id, externalUserId: recipientId },
       { $set: { directConversationId: opened } },
     );
+    if (recipient) recipient.directConversationId = opened;
     return opened;
   }
 
   /** The thread to reply in: the root's counterpart on this side, when it is in the same chat. */
-  private threadTarget(parent: MessageLinkDoc | null, workspace: WorkspaceDoc, conversationId: string, poster: SendAs['kind']): string | undefined {
+  private threadTarget(parent: RelayLink | null, workspace: WorkspaceDoc, conversationId: string, poster: SendAs['kind']): string | undefined {
     if (!parent || parent.status !== 'delivered') return undefined;
     const ws = String(workspace._id);
     if (parent.copy?.workspaceId && String(parent.copy.workspaceId) === ws) {
@@ -358,20 +445,20 @@ export class RelayEngine {
     return undefined;
   }
 
-  private async delivered(link: MessageLinkDoc, placement: Placement, sent: MessageRef): Promise<void> {
+  private async delivered(link: RelayLink, placement: Placement, sent: MessageRef): Promise<void> {
     const organizationId = link.organizationId;
-    await this.finish(link, {
-      status: 'delivered',
-      deliveredAt: new Date(),
-      'copy.platform': placement.workspace.platform,
-      'copy.workspaceId': placement.workspace._id,
-      'copy.conversationId': sent.conversationId,
-      'copy.messageId': sent.messageId,
-      'copy.as': placement.as.kind,
-      ...(placement.as.kind === 'user' && placement.account ? { 'copy.accountId': placement.account._id } : {}),
+    await this.receipt(link, 'delivered', {
+      platform: placement.workspace.platform,
+      workspaceId: placement.workspace._id,
+      conversationId: sent.conversationId,
+      messageId: sent.messageId,
+      as: placement.as.kind,
+      ...(placement.as.kind === 'user' && placement.account ? { accountId: placement.account._id } : {}),
     });
     if (placement.as.kind === 'user' && link.target?.personId) {
-      // The recipient may answer in this very DM; remember it as this conversation's endpoint.
+      // The recipient may answer in this very DM; remember it as this conversation's endpoint (once).
+      const endpoints = (await this.cache.conversationsOf(organizationId, link.target.personId)).find((c) => String(c._id) === String(link.conversationId))?.endpoints;
+      if (endpoints?.some((e) => e.conversationId === sent.conversationId && String(e.personId) === String(link.target!.personId))) return;
       await ConversationModel.updateOne(
         { organizationId, _id: link.conversationId, 'endpoints.conversationId': { $ne: sent.conversationId } },
         {
@@ -389,9 +476,9 @@ export class RelayEngine {
   }
 
   /** Edit or delete of a copy, as whoever posted it. */
-  private async change(link: MessageLinkDoc, parent: MessageLinkDoc, workspace: WorkspaceDoc, adapter: ChatAdapter): Promise<Outcome> {
+  private async change(link: RelayLink, parent: RelayLink, workspace: WorkspaceDoc, adapter: ChatAdapter): Promise<Outcome> {
     const organizationId = link.organizationId;
-    const ref: MessageRef = { workspace: workspaceRef(this.core, workspace), conversationId: parent.copy!.conversationId!, messageId: parent.copy!.messageId! };
+    const ref: MessageRef = { workspace: this.cache.workspaceRef(workspace), conversationId: parent.copy!.conversationId!, messageId: parent.copy!.messageId! };
     let as: SendAs;
     if (parent.copy?.as === 'user') {
       const account = await PlatformAccountModel.findOne({ organizationId, _id: parent.copy.accountId });
@@ -400,7 +487,7 @@ export class RelayEngine {
       as = { kind: 'user', accessToken: grant.accessToken };
       try {
         await this.apply(link, adapter, ref, as, workspace);
-        await this.finish(link, { status: 'delivered', deliveredAt: new Date() });
+        await this.receipt(link, 'delivered');
         return { kind: 'delivered' };
       } catch (err) {
         if (!isInvalidToken(err)) throw err;
@@ -413,11 +500,11 @@ export class RelayEngine {
       as = botAs({ name: sender?.name ?? 'Someone' }, undefined, parent.source.platform as Platform);
     }
     await this.apply(link, adapter, ref, as, workspace);
-    await this.finish(link, { status: 'delivered', deliveredAt: new Date() });
+    await this.receipt(link, 'delivered');
     return { kind: 'delivered' };
   }
 
-  private async apply(link: MessageLinkDoc, adapter: ChatAdapter, ref: MessageRef, as: SendAs, workspace: WorkspaceDoc): Promise<void> {
+  private async apply(link: RelayLink, adapter: ChatAdapter, ref: MessageRef, as: SendAs, workspace: WorkspaceDoc): Promise<void> {
     if (link.op === 'delete') {
       try {
         await adapter.delete(ref, as);
@@ -432,10 +519,10 @@ export class RelayEngine {
   }
 
   /** A reaction lands on the other side's counterpart of the message it was made on. */
-  private async react(link: MessageLinkDoc, parent: MessageLinkDoc, workspace: WorkspaceDoc, adapter: ChatAdapter): Promise<Outcome> {
+  private async react(link: RelayLink, parent: RelayLink, workspace: WorkspaceDoc, adapter: ChatAdapter): Promise<Outcome> {
     const onCopySide = String(parent.copy!.workspaceId) === String(workspace._id);
     const ref: MessageRef = {
-      workspace: workspaceRef(this.core, workspace),
+      workspace: this.cache.workspaceRef(workspace),
       conversationId: onCopySide ? parent.copy!.conversationId! : parent.source.conversationId,
       messageId: onCopySide ? parent.copy!.messageId! : parent.source.messageId,
     };
@@ -443,7 +530,7 @@ export class RelayEngine {
     if (adapter.react) {
       try {
         await adapter.react(ref, link.emoji!, link.added !== false, placement.as);
-        await this.finish(link, { status: 'delivered', deliveredAt: new Date() });
+        await this.receipt(link, 'delivered');
         return { kind: 'delivered' };
       } catch (err) {
         if (!(err instanceof AdapterError) || err.retryable) throw err;
@@ -462,18 +549,18 @@ export class RelayEngine {
       const sent = await adapter.send({ workspace: ref.workspace, conversationId: ref.conversationId }, { text: note, threadId: ref.messageId }, { kind: 'bot' });
       messageId = sent.messageId;
     }
-    await this.finish(link, { status: 'delivered', deliveredAt: new Date(), 'copy.messageId': messageId, 'copy.workspaceId': workspace._id });
+    await this.receipt(link, 'delivered', { workspaceId: workspace._id, messageId });
     return { kind: 'delivered' };
   }
 
   /** A link that will not be delivered: recorded, logged, and its sender told (never silent). */
-  private async reportFailure(link: MessageLinkDoc, reason: string): Promise<void> {
+  async reportFailure(link: RelayLink, reason: string): Promise<void> {
     const organizationId = link.organizationId;
-    await this.finish(link, { status: 'failed', lastError: reason });
+    await this.receipt(link, 'failed', undefined, reason);
     const [sender, recipient, targetWs] = await Promise.all([
-      PersonModel.findOne({ organizationId, _id: link.source.personId }, { name: 1, email: 1 }).lean(),
-      PersonModel.findOne({ organizationId, _id: link.target?.personId }, { name: 1 }).lean(),
-      WorkspaceModel.findOne({ organizationId, _id: link.target?.workspaceId }, { name: 1, platform: 1 }).lean(),
+      link.source.personId ? this.cache.person(organizationId, link.source.personId) : null,
+      link.target?.personId ? this.cache.person(organizationId, link.target.personId) : null,
+      link.target?.workspaceId ? this.cache.workspace(organizationId, link.target.workspaceId) : undefined,
     ]);
     const what = link.op === 'post' ? 'Your message' : link.op === 'edit' ? 'Your edit' : link.op === 'delete' ? 'Your delete' : 'Your reaction';
     const where = targetWs ? ` on ${PLATFORM_NAMES[targetWs.platform as Platform]}` : '';
@@ -483,12 +570,12 @@ export class RelayEngine {
       outcome: 'failed',
       actorPersonId: link.source.personId ?? undefined,
       subject: sender?.email,
-      message: `${link.op} from ${sender?.name ?? 'someone'} to ${recipient?.name ?? 'someone'}${where} not delivered after ${link.attempts + 1} attempt(s): ${reason}`,
+      message: `${link.op} from ${sender?.name ?? 'someone'} to ${recipient?.name ?? 'someone'}${where} not delivered after ${Math.max(1, link.attempts)} attempt(s): ${reason}`,
       data: { linkId: String(link._id) },
     });
     if (!link.source.userId) return;
     try {
-      const sourceWs = await WorkspaceModel.findOne({ organizationId, _id: link.source.workspaceId });
+      const sourceWs = await this.cache.workspace(organizationId, link.source.workspaceId);
       if (sourceWs) {
         await sendToUser(this.core, sourceWs, link.source.userId, {
           text: `${what}${quote} to ${recipient?.name ?? 'your colleague'}${where} could not be delivered: ${reason}. It is recorded in the event log; please try again later.`,
@@ -510,6 +597,11 @@ export function relayEngine(core: Core): RelayEngine {
     engines.set(core, engine);
   }
   return engine;
+}
+
+/** Stops the relay of a core (shutdown): leases are given back, pending work is handed off. */
+export async function stopRelay(core: Core): Promise<void> {
+  await engines.get(core)?.stop();
 }
 
 /** Parses job data ids. */

@@ -9,9 +9,11 @@ import { InboundEventModel } from '../models/index.js';
 import type { InboundRecorder } from '../services/inbound-recorder.js';
 import { dmVerb } from './dm-verb.js';
 import { relayJobDefinitions } from './relay-jobs.js';
-import { handleChange, handleDirectMessage, handleReaction } from './router.js';
+import { relayEngine } from './delivery.js';
+import { handleChange, handleDirectMessage, handleReaction, recordDirectMessage } from './router.js';
 
-export { relayEngine } from './delivery.js';
+export { relayEngine, stopRelay } from './delivery.js';
+export { findLink, findLinks, type RelayLink } from './links.js';
 
 /** Inbound events older than this and still unhandled were interrupted (e.g. a crash) and are run again. */
 const UNHANDLED_AFTER_MS = 30_000;
@@ -64,7 +66,8 @@ function isZoomBotChat(event: InboundEvent): boolean {
 
 /**
  * Registers the relay's handlers for message, message_edited, message_deleted and reaction
- * events. Text typed in the bot's 1:1 chat that is a command goes to `commands`. Zoom delivers
+ * events. A direct message that can be relayed is recorded straight in the outbox before the
+ * platform is answered (its one durable append); everything else takes the recorder's general path. Text typed in the bot's 1:1 chat that is a command goes to `commands`. Zoom delivers
  * everything typed in the chatbot's chat as a command event, so a Zoom reply to a relayed
  * message is recognized there too.
  */
@@ -79,6 +82,11 @@ export function registerRelay(core: Core, inbound: InboundRecorder, commands: Co
     return handleChange(core, event);
   };
   const onReaction: Handler = async (event) => (event.kind === 'reaction' ? handleReaction(core, event) : {});
+  // The hot path: a relayable direct message is recorded in the outbox and answered at once.
+  inbound.first('message', async (event) => {
+    if (event.kind !== 'message' || !event.isDirect || isCommand(event.text)) return undefined;
+    return recordDirectMessage(core, event, isCommand);
+  });
   inbound.on('message', onMessage);
   inbound.on('message_edited', onChange);
   inbound.on('message_deleted', onChange);
@@ -92,6 +100,8 @@ export function registerRelay(core: Core, inbound: InboundRecorder, commands: Co
       { isCommand, run: () => commands.handleText(event, event.text), unrouted: () => commands.handleText(event, event.text) },
     );
   });
+  // Whatever a dead instance left (expired leases, handoffs) is taken over at start, not at the first sweep job.
+  setTimeout(() => void relayEngine(core).sweep().catch(() => {}), 500).unref();
   handlersByCore.set(core, {
     isCommand,
     handle: (event) => (event.kind === 'message' ? onMessage(event) : event.kind === 'reaction' ? onReaction(event) : onChange(event)),

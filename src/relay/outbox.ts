@@ -1,13 +1,18 @@
 /**
- * The relay's outbox: every relayed operation is written as a pending `MessageLink` with the
- * conversation's next sequence number before anything is sent. Recording is idempotent per
- * (source message, operation), so a handler run twice for one event records it once.
+ * The relay's outbox records and conversations. A record is appended once per relayed operation,
+ * with the conversation's next sequence number, before the platform is answered; its unique
+ * source key (source message + operation) makes a second recording of the same event a no-op.
+ * Sequence numbers come from memory while this instance holds the conversation's lease (see
+ * delivery.ts); without the lease they are read from the outbox, and the unique (conversation,
+ * sequence) index decides any race.
  */
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
+import type { DirectoryCache, CachedConversation } from '../directory-cache/cache.js';
 import { ConversationModel, MessageLinkModel } from '../models/index.js';
-import type { MessageLink, MessageLinkDoc, RelayOp } from '../models/message-link.model.js';
+import type { MessageLink, RelayOp } from '../models/message-link.model.js';
 
-function isDuplicateKey(err: unknown): boolean {
+/** True for a duplicate-key error (code 11000) from mongoose, the driver or a batched insert. */
+export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
 
@@ -16,68 +21,43 @@ export function conversationKey(a: Types.ObjectId, b: Types.ObjectId): string {
   return [String(a), String(b)].sort().join(':');
 }
 
-/** Finds or creates the pair's conversation and takes its next sequence number (a first try: see `recordOutbox`). */
-export async function nextSequence(
+/** Finds (from the cache) or creates the conversation of a pair of people. */
+export async function ensureConversation(
+  cache: DirectoryCache,
   organizationId: Types.ObjectId,
   a: Types.ObjectId,
   b: Types.ObjectId,
-): Promise<{ conversationId: Types.ObjectId; sequence: number }> {
+): Promise<CachedConversation> {
   const key = conversationKey(a, b);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const conv = await ConversationModel.findOneAndUpdate(
-        { organizationId, key },
-        { $inc: { sequence: 1 }, $setOnInsert: { personIds: [a, b] } },
-        { upsert: true, returnDocument: 'after' },
-      ).lean();
-      return { conversationId: conv!._id, sequence: conv!.sequence };
-    } catch (err) {
-      // Two instances creating the same conversation at once: one insert wins, the other retries as an update.
-      if (!isDuplicateKey(err) || attempt > 2) throw err;
-    }
+  const known = await cache.conversation(organizationId, key);
+  if (known) return known;
+  try {
+    const created = await ConversationModel.create({ organizationId, key, personIds: [a, b] });
+    return created.toObject() as CachedConversation;
+  } catch (err) {
+    // Two instances creating the same conversation at once: the unique key lets one insert win.
+    if (!isDuplicateKey(err)) throw err;
+    const existing = await ConversationModel.findOne({ organizationId, key }).lean();
+    if (!existing) throw err;
+    return existing as CachedConversation;
   }
 }
 
-/** What a new outbox entry says; the conversation and sequence are filled in here. */
-export type OutboxEntry = Omit<MessageLink, 'conversationId' | 'sequence' | 'status' | 'attempts' | 'createdAt' | 'updatedAt' | 'copy'> & {
+/** What a new outbox entry says; the conversation and sequence are filled in when it is recorded. */
+export type OutboxEntry = Omit<MessageLink, 'conversationId' | 'sequence' | 'createdAt'> & {
   op: RelayOp;
   opKey: string;
-  copy?: Partial<NonNullable<MessageLink['copy']>>;
 };
 
-/** Sequence numbers tried before giving up when concurrent recorders keep taking the same one. */
-const SEQUENCE_ATTEMPTS = 20;
+/** The outbox document for `entry`, complete for a raw insert (undefined fields left out). */
+export function outboxDocument(entry: OutboxEntry, conversationId: Types.ObjectId, sequence: number): Record<string, unknown> {
+  const doc: Record<string, unknown> = { _id: new Types.ObjectId(), ...entry, conversationId, sequence, createdAt: new Date() };
+  for (const [k, v] of Object.entries(doc)) if (v === undefined) delete doc[k];
+  return doc;
+}
 
-/**
- * Records one operation for delivery; returns the existing entry when it was recorded before.
- *
- * The unique (conversation, sequence) index, not the counter, decides who gets a number: the
- * counter's `$inc` is not atomic on FerretDB 1.24 (concurrent increments return the same value),
- * so an insert that collides on the sequence takes the next number and tries again.
- */
-export async function recordOutbox(
-  entry: OutboxEntry,
-  between: [Types.ObjectId, Types.ObjectId],
-): Promise<{ link: MessageLinkDoc; created: boolean }> {
-  const organizationId = entry.organizationId;
-  const bySource = {
-    organizationId,
-    'source.workspaceId': entry.source.workspaceId,
-    'source.messageId': entry.source.messageId,
-    opKey: entry.opKey,
-  };
-  const existing = await MessageLinkModel.findOne(bySource);
-  if (existing) return { link: existing, created: false };
-  for (let attempt = 1; ; attempt++) {
-    const { conversationId, sequence } = await nextSequence(organizationId, between[0], between[1]);
-    try {
-      const link = await MessageLinkModel.create({ ...entry, conversationId, sequence, status: 'pending', attempts: 0 });
-      return { link, created: true };
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const link = await MessageLinkModel.findOne(bySource);
-      if (link) return { link, created: false };
-      if (attempt >= SEQUENCE_ATTEMPTS) throw err;
-    }
-  }
+/** The next sequence number as the outbox says, for an instance that does not hold the lease. */
+export async function sequenceFromOutbox(organizationId: Types.ObjectId, conversationId: Types.ObjectId): Promise<number> {
+  const last = await MessageLinkModel.findOne({ organizationId, conversationId }, { sequence: 1 }).sort({ sequence: -1 }).lean();
+  return (last?.sequence ?? 0) + 1;
 }

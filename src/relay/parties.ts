@@ -2,10 +2,9 @@
  * Who is on each side of a relayed message: a person, their account on a workspace, and how the
  * relay may post for them there (their own authorized token, or the bot showing their name).
  */
-import type { Types } from 'mongoose';
 import type { Platform, SendAs } from '../chat-adapter.js';
 import type { Core } from '../core/core.js';
-import { PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
+import type { DirectoryCache } from '../directory-cache/cache.js';
 import type { PersonDoc } from '../models/person.model.js';
 import type { PlatformAccountDoc } from '../models/platform-account.model.js';
 import type { WorkspaceDoc } from '../models/workspace.model.js';
@@ -17,30 +16,16 @@ export interface SealedGrant {
   scopes?: string[];
 }
 
-/** Finds the workspace an inbound event came from (across organizations, by platform id). */
-export async function workspaceOf(platform: Platform, externalId: string): Promise<WorkspaceDoc | null> {
-  return WorkspaceModel.findOne({ platform, externalId }).setOptions({ crossOrganization: true });
-}
-
-/** The account and person behind a platform user id on a workspace, if imported. */
+/** The account and person behind a platform user id on a workspace, if imported (from the directory cache). */
 export async function partyOn(
+  cache: DirectoryCache,
   workspace: Pick<WorkspaceDoc, '_id' | 'organizationId'>,
   externalUserId: string,
 ): Promise<{ account: PlatformAccountDoc; person: PersonDoc } | undefined> {
-  const organizationId = workspace.organizationId;
-  const account = await PlatformAccountModel.findOne({ organizationId, workspaceId: workspace._id, externalUserId });
+  const account = await cache.account(workspace, externalUserId);
   if (!account?.personId) return undefined;
-  const person = await PersonModel.findOne({ organizationId, _id: account.personId });
+  const person = await cache.person(workspace.organizationId, account.personId);
   return person ? { account, person } : undefined;
-}
-
-/** A person's active account on a workspace. */
-export async function accountOn(
-  organizationId: Types.ObjectId,
-  personId: Types.ObjectId,
-  workspaceId: Types.ObjectId,
-): Promise<PlatformAccountDoc | null> {
-  return PlatformAccountModel.findOne({ organizationId, personId, workspaceId, deactivated: false });
 }
 
 /** The person's usable grant on an account: present and not marked failed. */

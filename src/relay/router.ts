@@ -2,6 +2,8 @@
  * Inbound side of the relay: decides who a message is for, checks both people are synced, and
  * records what must be sent (the outbox) before the event is acknowledged. Sending happens right
  * after, off the request (see delivery.ts), so the platform gets its answer within its deadline.
+ * Every lookup here is served by the directory cache and this instance's recent links; the
+ * database is read only on a miss.
  *
  * Ways in, in the order they are tried for a direct message:
  * 1. A DM to a person's own account on the sender's platform (e.g. Zoom Team Chat DMs between
@@ -15,15 +17,15 @@
 import type { Types } from 'mongoose';
 import type { HandleResult, InboundEvent, Platform } from '../chat-adapter.js';
 import { PLATFORM_NAMES, type Core } from '../core/core.js';
-import { ConversationModel, MessageLinkModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
-import type { MessageLinkDoc } from '../models/message-link.model.js';
+import { RelayReceiptModel } from '../models/index.js';
 import type { PersonDoc } from '../models/person.model.js';
 import type { PlatformAccountDoc } from '../models/platform-account.model.js';
 import type { WorkspaceDoc } from '../models/workspace.model.js';
 import { maybeAutoPrompt } from '../people/prompts.js';
-import { relayEngine } from './delivery.js';
-import { recordOutbox, type OutboxEntry } from './outbox.js';
-import { partyOn, workspaceOf } from './parties.js';
+import { relayEngine, type RelayEngine } from './delivery.js';
+import { findLink, type RelayLink } from './links.js';
+import type { OutboxEntry } from './outbox.js';
+import { partyOn } from './parties.js';
 
 type MessageEvent = Extract<InboundEvent, { kind: 'message' }>;
 
@@ -31,7 +33,7 @@ type MessageEvent = Extract<InboundEvent, { kind: 'message' }>;
 export interface RelayRoute {
   recipient: PersonDoc;
   /** Thread root when the message is a thread reply to a relayed message. */
-  root?: MessageLinkDoc;
+  root?: RelayLink;
 }
 
 /** The sending side of a relayed message. */
@@ -41,71 +43,68 @@ export interface RelaySender {
   person: PersonDoc;
 }
 
-const ECHO_WAIT_MS = 3000;
+/** What the relay makes of a direct message. */
+type Routed =
+  | { kind: 'done' }
+  | { kind: 'not-relay' }
+  | { kind: 'unrouted' }
+  | { kind: 'relay'; sender: RelaySender; route: RelayRoute };
+
+/** The parts of a message event the router reads. */
+export type DirectMessage = Pick<MessageEvent, 'platform' | 'workspaceId' | 'userId' | 'conversationId' | 'messageId' | 'text' | 'threadId' | 'files'> & {
+  eventId?: string;
+};
 
 function background(core: Core, what: string, work: Promise<unknown>): void {
   work.catch((err: unknown) => core.log.warn({ err: err instanceof Error ? err.message : String(err) }, what));
 }
 
-/** True when this platform message is a copy the relay posted (it must never be relayed again). */
-export async function isRelayedCopy(organizationId: Types.ObjectId, workspaceId: Types.ObjectId, messageId: string): Promise<boolean> {
-  return Boolean(await MessageLinkModel.exists({ organizationId, 'copy.workspaceId': workspaceId, 'copy.messageId': messageId }));
-}
-
-/**
- * A post made with this person's token may be echoed back before its send has returned (and its
- * id was stored): while such a post is in flight, wait for it before deciding.
- */
-async function isEchoOfInFlightPost(organizationId: Types.ObjectId, workspace: WorkspaceDoc, personId: Types.ObjectId, messageId: string): Promise<boolean> {
-  const inFlight = { organizationId, status: 'pending' as const, 'copy.workspaceId': workspace._id, 'copy.as': 'user' as const, 'source.personId': personId };
-  const deadline = Date.now() + ECHO_WAIT_MS;
-  while (await MessageLinkModel.exists(inFlight)) {
-    if (await isRelayedCopy(organizationId, workspace._id, messageId)) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return isRelayedCopy(organizationId, workspace._id, messageId);
-}
-
-/** Checks both people can take part; returns the sentence to show the sender when not. */
-export async function syncProblem(core: Core, sender: RelaySender, recipient: PersonDoc): Promise<string | undefined> {
-  if (String(sender.person._id) === String(recipient._id)) return 'That is you. Name a colleague to message.';
-  if (recipient.syncState !== 'on' || !recipient.primaryWorkspaceId) {
-    const prompted = await maybeAutoPrompt(core, recipient).catch(() => false);
-    return (
-      `${recipient.name} has not synced Crosstalk yet, so your message was not delivered.` +
-      (prompted ? ' They have just been asked to sync; try again once they have.' : ' Ask them to sync (or an admin to prompt them), then try again.')
-    );
-  }
-  if (sender.person.syncState !== 'on') {
-    background(core, 'relay: auto-prompt of the sender failed', maybeAutoPrompt(core, sender.person));
-    return 'Your account is not synced with Crosstalk yet, so messages to other platforms are not relayed. Type `/crosstalk sync` to get your Sync now link.';
-  }
-  if (String(recipient.primaryWorkspaceId) === String(sender.workspace._id)) {
-    return `${recipient.name} works here on ${sender.workspace.name}; message them directly.`;
-  }
+/** The sentence to show the sender when the two people cannot be relayed between; no side effects. */
+function problemOf(sender: RelaySender, recipient: PersonDoc): 'self' | 'recipient' | 'sender' | 'same-workspace' | undefined {
+  if (String(sender.person._id) === String(recipient._id)) return 'self';
+  if (recipient.syncState !== 'on' || !recipient.primaryWorkspaceId) return 'recipient';
+  if (sender.person.syncState !== 'on') return 'sender';
+  if (String(recipient.primaryWorkspaceId) === String(sender.workspace._id)) return 'same-workspace';
   return undefined;
 }
 
-/** Records a new message for delivery to the recipient's primary workspace and starts sending it. */
-export async function relayMessage(
-  core: Core,
+/** Checks both people can take part; returns the sentence to show the sender when not (and prompts who should sync). */
+export async function syncProblem(core: Core, sender: RelaySender, recipient: PersonDoc): Promise<string | undefined> {
+  switch (problemOf(sender, recipient)) {
+    case 'self':
+      return 'That is you. Name a colleague to message.';
+    case 'recipient': {
+      const prompted = await maybeAutoPrompt(core, recipient).catch(() => false);
+      return (
+        `${recipient.name} has not synced Crosstalk yet, so your message was not delivered.` +
+        (prompted ? ' They have just been asked to sync; try again once they have.' : ' Ask them to sync (or an admin to prompt them), then try again.')
+      );
+    }
+    case 'sender':
+      background(core, 'relay: auto-prompt of the sender failed', maybeAutoPrompt(core, sender.person));
+      return 'Your account is not synced with Crosstalk yet, so messages to other platforms are not relayed. Type `/crosstalk sync` to get your Sync now link.';
+    case 'same-workspace':
+      return `${recipient.name} works here on ${sender.workspace.name}; message them directly.`;
+    default:
+      return undefined;
+  }
+}
+
+/** The outbox entry of a new message, or why it cannot be relayed. */
+async function postEntry(
+  engine: RelayEngine,
   sender: RelaySender,
   route: RelayRoute,
   message: { conversationId: string; messageId: string; text: string; files?: Array<{ name: string; url: string; size?: number }> },
-): Promise<{ ok: true; recipientWorkspace: WorkspaceDoc } | { ok: false; message: string }> {
-  const problem = await syncProblem(core, sender, route.recipient);
-  if (problem) return { ok: false, message: problem };
+): Promise<{ entry: OutboxEntry; recipientWorkspace: WorkspaceDoc } | undefined> {
   const organizationId = sender.workspace.organizationId;
   const recipientWorkspaceId = route.recipient.primaryWorkspaceId!;
   const [recipientAccount, recipientWorkspace] = await Promise.all([
-    PlatformAccountModel.findOne({ organizationId, personId: route.recipient._id, workspaceId: recipientWorkspaceId, deactivated: false }, { externalUserId: 1 }).lean(),
-    WorkspaceModel.findOne({ organizationId, _id: recipientWorkspaceId }),
+    engine.cache.accountOf(organizationId, route.recipient._id, recipientWorkspaceId),
+    engine.cache.workspace(organizationId, recipientWorkspaceId),
   ]);
-  if (!recipientAccount || !recipientWorkspace) {
-    return { ok: false, message: `${route.recipient.name} has no active account on their primary team, so your message was not delivered.` };
-  }
-  const entry: OutboxEntry = {
+  if (!recipientAccount || !recipientWorkspace) return undefined;
+  const entry = {
     organizationId,
     op: 'post',
     opKey: 'post',
@@ -122,43 +121,120 @@ export async function relayMessage(
     ...(message.files?.length ? { files: message.files } : {}),
     ...(route.root ? { parentLinkId: route.root._id, threaded: true } : {}),
   } as OutboxEntry;
-  const { link } = await recordOutbox(entry, [sender.person._id, route.recipient._id]);
-  relayEngine(core).kick(organizationId, link.conversationId);
-  return { ok: true, recipientWorkspace };
+  return { entry, recipientWorkspace };
 }
 
-/** The bot-chat reply rule (see the module comment). */
-async function replyRoute(workspace: WorkspaceDoc, person: PersonDoc, event: { conversationId: string; threadId?: string }): Promise<RelayRoute | undefined> {
-  const organizationId = workspace.organizationId;
-  const root = await threadRoot(workspace, event.threadId);
-  if (root?.source.personId && root.target?.personId) {
-    const otherId = String(root.source.personId) === String(person._id) ? root.target.personId : root.source.personId;
-    const other = await PersonModel.findOne({ organizationId, _id: otherId });
-    if (other) return { recipient: other, root };
-  }
-  let link: MessageLinkDoc | null = null;
-  const recent = { organizationId, op: 'post' as const, status: 'delivered' as const, 'target.personId': person._id, 'copy.workspaceId': workspace._id };
-  link ??= await MessageLinkModel.findOne({ ...recent, 'copy.conversationId': event.conversationId }).sort({ deliveredAt: -1 });
-  link ??= await MessageLinkModel.findOne(recent).sort({ deliveredAt: -1 });
-  if (!link || String(link.target?.personId) !== String(person._id) || !link.source.personId) return undefined;
-  const recipient = await PersonModel.findOne({ organizationId, _id: link.source.personId });
-  return recipient ? { recipient } : undefined;
+/** Records a new message for delivery to the recipient's primary workspace and starts sending it. */
+export async function relayMessage(
+  core: Core,
+  sender: RelaySender,
+  route: RelayRoute,
+  message: { conversationId: string; messageId: string; text: string; files?: Array<{ name: string; url: string; size?: number }> },
+  eventId?: string,
+): Promise<{ ok: true; recipientWorkspace: WorkspaceDoc } | { ok: false; message: string }> {
+  const problem = await syncProblem(core, sender, route.recipient);
+  if (problem) return { ok: false, message: problem };
+  const engine = relayEngine(core);
+  const post = await postEntry(engine, sender, route, message);
+  if (!post) return { ok: false, message: `${route.recipient.name} has no active account on their primary team, so your message was not delivered.` };
+  await engine.record(post.entry, [sender.person._id, route.recipient._id], eventId);
+  return { ok: true, recipientWorkspace: post.recipientWorkspace };
 }
 
 /** A thread reply in a user DM: the root is a relayed message there, as source or as copy. */
-async function threadRoot(workspace: WorkspaceDoc, threadId: string | undefined): Promise<MessageLinkDoc | undefined> {
+async function threadRoot(engine: RelayEngine, workspace: WorkspaceDoc, threadId: string | undefined): Promise<RelayLink | undefined> {
   if (!threadId) return undefined;
   const organizationId = workspace.organizationId;
-  const root =
-    (await MessageLinkModel.findOne({ organizationId, 'copy.workspaceId': workspace._id, 'copy.messageId': threadId, op: 'post' })) ??
-    (await MessageLinkModel.findOne({ organizationId, 'source.workspaceId': workspace._id, 'source.messageId': threadId, opKey: 'post' }));
-  return root ?? undefined;
+  const inMemory = engine.links.byCopyMessage(workspace._id, threadId) ?? engine.links.bySourceMessage(workspace._id, threadId, 'post');
+  if (inMemory && inMemory.op === 'post') return inMemory;
+  const receipt = await RelayReceiptModel.findOne({ organizationId, 'copy.workspaceId': workspace._id, 'copy.messageId': threadId, op: 'post' }, { _id: 1 }).lean();
+  const root = receipt
+    ? await findLink({ organizationId, _id: receipt._id })
+    : await findLink({ organizationId, 'source.workspaceId': workspace._id, 'source.messageId': threadId, opKey: 'post' });
+  if (root) engine.links.remember(root);
+  return root;
+}
+
+/** The sender of the post most recently relayed to `person` on this workspace (this chat first). */
+async function lastSenderTo(engine: RelayEngine, workspace: WorkspaceDoc, person: PersonDoc, conversationId: string): Promise<Types.ObjectId | undefined> {
+  const remembered = engine.links.latestDeliveredTo(person._id, workspace._id, conversationId) ?? engine.links.latestDeliveredTo(person._id, workspace._id);
+  if (remembered) return remembered.source.personId ?? undefined;
+  const recent = { organizationId: workspace.organizationId, op: 'post' as const, status: 'delivered' as const, 'target.personId': person._id, 'copy.workspaceId': workspace._id };
+  const receipt =
+    (await RelayReceiptModel.findOne({ ...recent, 'copy.conversationId': conversationId }).sort({ at: -1 }).lean()) ??
+    (await RelayReceiptModel.findOne(recent).sort({ at: -1 }).lean());
+  return receipt?.source?.personId ?? undefined;
+}
+
+/** The bot-chat reply rule (see the module comment). */
+async function replyRoute(engine: RelayEngine, workspace: WorkspaceDoc, person: PersonDoc, event: { conversationId: string; threadId?: string }): Promise<RelayRoute | undefined> {
+  const organizationId = workspace.organizationId;
+  const root = await threadRoot(engine, workspace, event.threadId);
+  if (root?.source.personId && root.target?.personId) {
+    const otherId = String(root.source.personId) === String(person._id) ? root.target.personId : root.source.personId;
+    const other = await engine.cache.person(organizationId, otherId);
+    if (other) return { recipient: other, root };
+  }
+  const senderId = await lastSenderTo(engine, workspace, person, event.conversationId);
+  if (!senderId) return undefined;
+  const recipient = await engine.cache.person(organizationId, senderId);
+  return recipient ? { recipient } : undefined;
+}
+
+/** Works out what a direct message is: nothing to do, not for the relay, unrouted bot-chat text, or a relay. */
+async function routeDirectMessage(core: Core, event: DirectMessage, isCommand: (text: string) => boolean): Promise<Routed> {
+  const engine = relayEngine(core);
+  const workspace = await engine.cache.workspaceByExternal(event.platform as Platform, event.workspaceId);
+  if (!workspace) return { kind: 'not-relay' };
+  const organizationId = workspace.organizationId;
+  const sender = await partyOn(engine.cache, workspace, event.userId);
+  // Only a post made with the sender's own token can come back as theirs; bots' own posts never reach here.
+  const couldBeOurs = Boolean(sender?.account.userToken);
+  if (await engine.isRelayedCopy(organizationId, workspace._id, event.messageId, couldBeOurs)) return { kind: 'done' };
+
+  let route: RelayRoute | undefined;
+  const addressee = event.conversationId !== event.userId ? await partyOn(engine.cache, workspace, event.conversationId) : undefined;
+  if (addressee) {
+    if (String(addressee.person.primaryWorkspaceId) === String(workspace._id)) return { kind: 'done' };
+    route = { recipient: addressee.person, root: await threadRoot(engine, workspace, event.threadId) };
+  } else if (sender) {
+    const conversations = await engine.cache.conversationsOf(organizationId, sender.person._id);
+    const conversation = conversations.find((c) =>
+      c.endpoints.some((e) => String(e.workspaceId) === String(workspace._id) && e.conversationId === event.conversationId && String(e.personId) === String(sender.person._id)),
+    );
+    const otherId = conversation?.personIds.find((p) => String(p) !== String(sender.person._id));
+    const other = otherId ? await engine.cache.person(organizationId, otherId) : null;
+    if (other) route = { recipient: other, root: await threadRoot(engine, workspace, event.threadId) };
+  }
+  if (!route) {
+    if (isCommand(event.text) || !sender) return { kind: 'not-relay' };
+    route = await replyRoute(engine, workspace, sender.person, event);
+    if (!route) return { kind: 'unrouted' };
+  }
+  if (!sender) return { kind: 'done' };
+  return { kind: 'relay', sender: { workspace, ...sender }, route };
+}
+
+/**
+ * The hot path, before the platform is answered: a direct message that can be relayed is recorded
+ * in the outbox (that append is its durable record; a platform retry finds it by the source
+ * message) and `{}` is returned. Anything else returns undefined and takes the general path.
+ */
+export async function recordDirectMessage(core: Core, event: DirectMessage, isCommand: (text: string) => boolean): Promise<HandleResult | undefined> {
+  const routed = await routeDirectMessage(core, event, isCommand);
+  if (routed.kind === 'done') return {};
+  if (routed.kind !== 'relay' || problemOf(routed.sender, routed.route.recipient)) return undefined;
+  const engine = relayEngine(core);
+  const post = await postEntry(engine, routed.sender, routed.route, event);
+  if (!post) return undefined;
+  await engine.record(post.entry, [routed.sender.person._id, routed.route.recipient._id], event.eventId ? `${event.platform}:${event.eventId}` : undefined);
+  return {};
 }
 
 /** What the relay does with a direct message; `fallback` runs for bot-chat text it does not relay. */
 export async function handleDirectMessage(
   core: Core,
-  event: Pick<MessageEvent, 'platform' | 'workspaceId' | 'userId' | 'conversationId' | 'messageId' | 'text' | 'threadId' | 'files'>,
+  event: DirectMessage,
   fallback: {
     isCommand: (text: string) => boolean;
     run: () => Promise<HandleResult>;
@@ -166,88 +242,73 @@ export async function handleDirectMessage(
     unrouted?: () => Promise<HandleResult>;
   },
 ): Promise<HandleResult> {
-  const workspace = await workspaceOf(event.platform as Platform, event.workspaceId);
-  if (!workspace) return fallback.run();
-  const organizationId = workspace.organizationId;
-  if (await isRelayedCopy(organizationId, workspace._id, event.messageId)) return {};
-  const sender = await partyOn(workspace, event.userId);
-  if (sender && (await isEchoOfInFlightPost(organizationId, workspace, sender.person._id, event.messageId))) return {};
-
-  let route: RelayRoute | undefined;
-  const addressee = event.conversationId !== event.userId ? await partyOn(workspace, event.conversationId) : undefined;
-  if (addressee) {
-    if (String(addressee.person.primaryWorkspaceId) === String(workspace._id)) return {};
-    route = { recipient: addressee.person, root: await threadRoot(workspace, event.threadId) };
-  } else if (sender) {
-    const conversation = await ConversationModel.findOne({
-      organizationId,
-      'endpoints.workspaceId': workspace._id,
-      'endpoints.conversationId': event.conversationId,
-      'endpoints.personId': sender.person._id,
-    }).lean();
-    const otherId = conversation?.personIds.find((p) => String(p) !== String(sender.person._id));
-    const other = otherId ? await PersonModel.findOne({ organizationId, _id: otherId }) : null;
-    if (other) route = { recipient: other, root: await threadRoot(workspace, event.threadId) };
-  }
-  if (!route) {
-    if (fallback.isCommand(event.text)) return fallback.run();
-    if (!sender) return fallback.run();
-    route = await replyRoute(workspace, sender.person, event);
-    if (!route) {
+  const routed = await routeDirectMessage(core, event, fallback.isCommand);
+  switch (routed.kind) {
+    case 'done':
+      return {};
+    case 'not-relay':
+      return fallback.run();
+    case 'unrouted':
       if (fallback.unrouted) return fallback.unrouted();
       return {
         reply: {
           text: 'To message a colleague on another platform, type `dm <person> <message>`, e.g. `dm ada@example.com Hello!`. Type `help` for everything else.',
         },
       };
+    case 'relay': {
+      const result = await relayMessage(core, routed.sender, routed.route, event, event.eventId ? `${event.platform}:${event.eventId}` : undefined);
+      return result.ok ? {} : { reply: { text: result.message } };
     }
   }
-  if (!sender) return {};
-  const result = await relayMessage(core, { workspace, ...sender }, route, {
-    conversationId: event.conversationId,
-    messageId: event.messageId,
-    text: event.text,
-    files: event.files,
-  });
-  return result.ok ? {} : { reply: { text: result.message } };
+}
+
+/** The post link of a source message (memory first). */
+async function postOf(engine: RelayEngine, workspace: WorkspaceDoc, messageId: string): Promise<RelayLink | undefined> {
+  const known = engine.links.bySourceMessage(workspace._id, messageId, 'post');
+  if (known && known.status !== 'pending') return known;
+  const fresh = await findLink({ organizationId: workspace.organizationId, 'source.workspaceId': workspace._id, 'source.messageId': messageId, opKey: 'post' });
+  if (fresh) engine.links.remember(fresh);
+  return fresh ?? known;
 }
 
 /** An edit or delete of a relayed message follows it to its copy. */
 export async function handleChange(core: Core, event: Extract<InboundEvent, { kind: 'message_edited' | 'message_deleted' }>): Promise<HandleResult> {
-  const workspace = await workspaceOf(event.platform, event.workspaceId);
+  const engine = relayEngine(core);
+  const workspace = await engine.cache.workspaceByExternal(event.platform, event.workspaceId);
   if (!workspace) return {};
   const organizationId = workspace.organizationId;
-  const post = await MessageLinkModel.findOne({ organizationId, 'source.workspaceId': workspace._id, 'source.messageId': event.messageId, opKey: 'post' });
+  const post = await postOf(engine, workspace, event.messageId);
   if (!post || !post.target?.personId || !post.source.personId) return {};
   const entry = {
     organizationId,
     op: event.kind === 'message_edited' ? 'edit' : 'delete',
     opKey: event.kind === 'message_edited' ? `edit:${event.eventId}` : 'delete',
-    source: { ...post.toObject().source, userId: event.userId || post.source.userId },
-    target: post.toObject().target,
+    source: { ...post.source, userId: event.userId || post.source.userId },
+    target: post.target,
     parentLinkId: post._id,
     ...(event.kind === 'message_edited' ? { text: event.text } : {}),
   } as OutboxEntry;
-  const { link } = await recordOutbox(entry, [post.source.personId, post.target.personId]);
-  if (event.kind === 'message_edited') {
-    await MessageLinkModel.updateOne({ organizationId, _id: post._id }, { $set: { text: event.text } });
-  }
-  relayEngine(core).kick(organizationId, link.conversationId);
+  await engine.record(entry, [post.source.personId, post.target.personId], `${event.platform}:${event.eventId}`);
+  // Reaction notes quote the message as it reads now.
+  if (event.kind === 'message_edited') post.text = event.text;
   return {};
 }
 
 /** A reaction on a relayed message (or on its copy) shows on the other side. */
 export async function handleReaction(core: Core, event: Extract<InboundEvent, { kind: 'reaction' }>): Promise<HandleResult> {
-  const workspace = await workspaceOf(event.platform, event.workspaceId);
+  const engine = relayEngine(core);
+  const workspace = await engine.cache.workspaceByExternal(event.platform, event.workspaceId);
   if (!workspace) return {};
   const organizationId = workspace.organizationId;
-  const reactor = await partyOn(workspace, event.userId);
+  const reactor = await partyOn(engine.cache, workspace, event.userId);
   if (!reactor) return {};
-  const onCopy = await MessageLinkModel.findOne({ organizationId, 'copy.workspaceId': workspace._id, 'copy.messageId': event.messageId, op: 'post' });
-  const onSource = onCopy
-    ? null
-    : await MessageLinkModel.findOne({ organizationId, 'source.workspaceId': workspace._id, 'source.messageId': event.messageId, opKey: 'post' });
-  const post = onCopy ?? onSource;
+  let onCopy = engine.links.byCopyMessage(workspace._id, event.messageId);
+  if (onCopy && onCopy.op !== 'post') onCopy = undefined;
+  if (!onCopy) {
+    const receipt = await RelayReceiptModel.findOne({ organizationId, 'copy.workspaceId': workspace._id, 'copy.messageId': event.messageId, op: 'post' }, { _id: 1 }).lean();
+    onCopy = receipt ? await findLink({ organizationId, _id: receipt._id }) : undefined;
+  }
+  const post = onCopy ?? (await postOf(engine, workspace, event.messageId));
   if (!post || post.status === 'failed' || !post.source.personId || !post.target?.personId) return {};
   const other = String(post.source.personId) === String(reactor.person._id) ? post.target.personId : post.source.personId;
   const otherWorkspaceId = onCopy ? post.source.workspaceId : post.target.workspaceId;
@@ -268,8 +329,7 @@ export async function handleReaction(core: Core, event: Extract<InboundEvent, { 
     added: event.added,
     parentLinkId: post._id,
   } as OutboxEntry;
-  const { link } = await recordOutbox(entry, [post.source.personId, post.target.personId]);
-  relayEngine(core).kick(organizationId, link.conversationId);
+  await engine.record(entry, [post.source.personId, post.target.personId], `${event.platform}:${event.eventId}`);
   return {};
 }
 

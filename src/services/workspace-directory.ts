@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Platform, WorkspaceDirectory, WorkspaceRef } from '../chat-adapter.js';
 import type { Cipher } from '../crypto.js';
+import { directoryCacheFor } from '../directory-cache/cache.js';
 import { WorkspaceModel } from '../models/index.js';
 
 /**
@@ -8,14 +9,12 @@ import { WorkspaceModel } from '../models/index.js';
  * organizations on purpose: that is how an inbound event finds its organization.
  */
 export function createWorkspaceDirectory(cipher: Cipher, defaultOrganizationId: () => Types.ObjectId): WorkspaceDirectory {
+  const cache = directoryCacheFor(cipher, cipher);
   return {
     async get(platform: Platform, externalId: string): Promise<WorkspaceRef | undefined> {
-      const ws = await WorkspaceModel.findOne({ platform, externalId }).setOptions({ crossOrganization: true }).lean();
-      if (!ws) return undefined;
-      return {
-        externalId: ws.externalId,
-        credentials: ws.credentials ? cipher.decryptJson<Record<string, string>>(ws.credentials) : {},
-      };
+      // Asked on every inbound event (e.g. Slack's authorize): served by the directory cache.
+      const ws = await cache.workspaceByExternal(platform, externalId);
+      return ws ? cache.workspaceRef(ws) : undefined;
     },
     async upsert(platform: Platform, workspace: WorkspaceRef & { name: string }) {
       const existing = await WorkspaceModel.findOne({ platform, externalId: workspace.externalId })

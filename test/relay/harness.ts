@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import type { Platform } from '../../src/chat-adapter.js';
-import { MessageLinkModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
+import { MessageLinkModel, PersonModel, PlatformAccountModel, RelayReceiptModel, WorkspaceModel } from '../../src/models/index.js';
 import type { WorkspaceDoc } from '../../src/models/workspace.model.js';
 import type { Cipher } from '../../src/crypto.js';
 import type { Sandbox } from '../../sandbox/index.js';
@@ -36,6 +36,12 @@ export interface Seen {
   deleted: boolean;
   threadOf?: string;
   reactions: string[];
+}
+
+/** True while some outbox record of the organization has no delivery receipt yet. */
+export async function hasPending(organizationId: Types.ObjectId): Promise<boolean> {
+  const [records, receipts] = await Promise.all([MessageLinkModel.countDocuments({ organizationId }), RelayReceiptModel.countDocuments({ organizationId })]);
+  return records > receipts;
 }
 
 /** Polls `probe` until it returns a value (not undefined/false) or the deadline passes. */
@@ -360,6 +366,6 @@ export class RelayHarness {
   /** Waits until the relay has no pending work left. */
   async settled(): Promise<void> {
     const organizationId = this.s.service.organizationId;
-    await eventually(async () => !(await MessageLinkModel.exists({ organizationId, status: 'pending' })), 'the relay to settle');
+    await eventually(async () => !(await hasPending(organizationId)), 'the relay to settle');
   }
 }

@@ -4,7 +4,8 @@
  * are not synced. Every case checks what the people involved notice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventModel, MessageLinkModel, OrganizationModel, PlatformAccountModel } from '../../src/models/index.js';
+import { EventModel, OrganizationModel, PlatformAccountModel } from '../../src/models/index.js';
+import { findLink } from '../../src/relay/index.js';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
 import { eventually, RelayHarness } from './harness.js';
 
@@ -58,7 +59,7 @@ describe('relay under faults', () => {
     await h.dmVerb(ann, bob, text);
     await h.arrives('webex', text);
     await h.settled();
-    const link = await MessageLinkModel.findOne({ organizationId: sandbox.service.organizationId, text });
+    const link = await findLink({ organizationId: sandbox.service.organizationId, text });
     expect(link?.status).toBe('delivered');
     expect(link?.attempts).toBe(2);
     expect(h.seen('webex', text)).toHaveLength(1);
@@ -91,7 +92,7 @@ describe('relay under faults', () => {
     await h.dmVerb(ann, bob, text);
     await eventually(() => h.seen('webex', text).length > 0, 'the slow message', 15_000);
     await h.settled();
-    const link = await MessageLinkModel.findOne({ organizationId: sandbox.service.organizationId, text });
+    const link = await findLink({ organizationId: sandbox.service.organizationId, text });
     expect(link?.status).toBe('delivered');
   });
 

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS, type Platform } from '../../src/chat-adapter.js';
-import { MessageLinkModel } from '../../src/models/index.js';
+import { findLinks } from '../../src/relay/index.js';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
 import { eventually, RelayHarness, type Seen, type TestPerson } from './harness.js';
 
@@ -84,7 +84,7 @@ describe.each(MODES)('%s sync', (mode) => {
     }
     await h.settled();
     // Names what failed, and whose it was: this check covers links of earlier cases that failed late too.
-    const failed = await MessageLinkModel.find({ organizationId: sandbox.service.organizationId, status: 'failed' }).lean();
+    const failed = (await findLinks({ organizationId: sandbox.service.organizationId })).filter((l) => l.status === 'failed');
     expect(failed.map((l) => `${l.op} ${l.source.platform}→${l.copy?.platform ?? l.target?.workspaceId} "${l.text ?? l.emoji ?? ''}": ${l.lastError}`)).toEqual([]);
   });
 });

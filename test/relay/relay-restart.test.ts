@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config.js';
-import { MessageLinkModel } from '../../src/models/index.js';
+import { findLink } from '../../src/relay/index.js';
 import { spawnService, startChildWorld, type ChildService, type ChildWorld } from './child-service.js';
 import { eventually, RelayHarness } from './harness.js';
 
@@ -40,20 +40,21 @@ describe('relay across a killed process', () => {
     const text = h.token('survivor');
     await h.dmVerb(ann, bob, text);
     await eventually(() => slack.sim.callsTo('/api/conversations.open', 'POST').some((c) => c.fault === 'delay'), 'the stuck send');
-    const recorded = await MessageLinkModel.findOne({ organizationId: service!.organizationId, text });
+    const recorded = await findLink({ organizationId: service!.organizationId, text });
     expect(recorded?.status).toBe('pending');
 
     await service!.kill();
     slack.sim.clearFaults();
     expect(h.seen('slack', text)).toHaveLength(0);
 
-    const started = Date.now();
     service = await spawnService(config, CHILD_ENV);
+    // Measured from when the new process is ready: its start-up time depends on the machine, not on the relay.
+    const started = Date.now();
     const seen = await h.arrives('slack', text, 'the message after the restart');
     expect(seen.by).toBe('bot');
     expect(seen.authorId).toContain(ann.name);
-    await eventually(async () => (await MessageLinkModel.findOne({ organizationId: service!.organizationId, text }))?.status === 'delivered', 'the delivered record');
-    expect(Date.now() - started).toBeLessThan(20_000);
+    await eventually(async () => (await findLink({ organizationId: service!.organizationId, text }))?.status === 'delivered', 'the delivered record');
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(slack.sim.callsTo('/api/chat.postMessage', 'POST').filter((c) => JSON.stringify(c.body).includes(text))).toHaveLength(1);
     expect(h.seen('slack', text)).toHaveLength(1);
   });

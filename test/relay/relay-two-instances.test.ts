@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageLinkModel } from '../../src/models/index.js';
 import { spawnService, startChildWorld, type ChildService, type ChildWorld } from './child-service.js';
-import { eventually, RelayHarness } from './harness.js';
+import { eventually, hasPending, RelayHarness } from './harness.js';
 
 const MESSAGES = Number(process.env.RELAY_TWO_INSTANCES_MESSAGES ?? 150);
 
@@ -57,7 +57,7 @@ describe('two instances on one database', () => {
     );
     const receivedMs = Date.now() - started;
     expect(numbers).toEqual(Array.from({ length: MESSAGES }, (_, i) => i));
-    await eventually(async () => !(await MessageLinkModel.exists({ organizationId: instances[0].organizationId, status: 'pending' })), 'the relay to settle');
+    await eventually(async () => !(await hasPending(instances[0].organizationId)), 'the relay to settle');
     expect(h.seen('teams', tag)).toHaveLength(MESSAGES);
     const senders = new Set(
       (await MessageLinkModel.find({ organizationId: instances[0].organizationId, text: { $regex: tag } }, { sequence: 1 }).lean()).map((l) => l.sequence),
