@@ -8,6 +8,7 @@ import type { DirectoryCache } from '../directory-cache/cache.js';
 import type { PersonDoc } from '../models/person.model.js';
 import type { PlatformAccountDoc } from '../models/platform-account.model.js';
 import type { WorkspaceDoc } from '../models/workspace.model.js';
+import { retireUndecryptableToken } from '../people/token-health.js';
 
 /** A sealed user grant as the sync flow stores it. */
 export interface SealedGrant {
@@ -34,6 +35,10 @@ export function usableGrant(core: Core, account: PlatformAccountDoc | null | und
   try {
     return core.cipher.decryptJson<SealedGrant>(account.userToken);
   } catch {
+    // The key was changed under the stored token: say so, fall back to the bot, re-prompt.
+    void retireUndecryptableToken(core, account).catch((err: unknown) =>
+      core.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not retire an undecryptable user token'),
+    );
     return undefined;
   }
 }
