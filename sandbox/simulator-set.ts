@@ -11,7 +11,7 @@ import type { SavedSandbox } from './persist/store.js';
 import { createSlackSimulator } from './simulators/slack/server.js';
 import { restoreSlack, snapshotSlack } from './simulators/slack/persist.js';
 import { createTeamsSimulator } from './simulators/teams/server.js';
-import { restoreTeams, snapshotTeams } from './simulators/teams/persist.js';
+import { prepareTeamsSnapshot, restoreTeams, snapshotTeams } from './simulators/teams/persist.js';
 import { createWebexSimulator } from './simulators/webex/server.js';
 import { restoreWebex, snapshotWebex } from './simulators/webex/persist.js';
 import { createZoomSimulator } from './simulators/zoom/server.js';
@@ -70,6 +70,7 @@ export async function openSimulator(
             const app = teams.addApp({ appId: TEAMS_APP_ID, botName: 'Crosstalk' });
             teams.addTenant({ name: DEMO_WORKSPACE_NAMES.teams, consentedApps: [app.appId] });
           }
+          await prepareTeamsSnapshot(teams);
           return teams;
         },
         moved,

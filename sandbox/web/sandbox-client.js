@@ -348,6 +348,9 @@
         pane.chat = 'bot';
         if (pane.view) pane.render(pane.view);
       }
+      // Close the steps so they do not cover the panes; the journey's button opens them again.
+      const journey = button.closest('details');
+      if (journey) journey.open = false;
       pane.input.value = button.dataset.text;
       pane.input.focus();
       pane.root.scrollIntoView({ block: 'nearest', inline: 'nearest' });

@@ -2,8 +2,10 @@
  * The simulated Teams' state as saved in the sandbox's data folder: app registrations, tenants
  * (users, teams, channels), the bot's personal conversations, Graph chats, and the tokens, codes
  * and refresh tokens it issued, so the service's stored grants keep working after a restart.
- * The JWT signing keys are made afresh: the service reads them from the simulator at start.
+ * The JWT signing key is kept too: Bot Framework's keys outlive a restart, and botbuilder caches
+ * the published keys by URL.
  */
+import { exportJWK, importJWK, type JWK } from 'jose';
 import { refill } from '../../persist/codec.js';
 import { createTeamsSimulator, type SimApp, type SimChat, type SimConversation, type SimTenant, type TeamsSimulator } from './server.js';
 
@@ -18,6 +20,7 @@ export interface TeamsSnapshot {
   codes: Map<string, unknown>;
   refreshTokens: Map<string, unknown>;
   activitySeq: number;
+  signing?: { kid: string; privateJwk: JWK; publicJwk: JWK };
 }
 
 /** The issued-credential tables the simulator keeps to itself. */
@@ -26,14 +29,26 @@ interface Internals {
   codes: Map<string, unknown>;
   refreshTokens: Map<string, unknown>;
   activitySeq: number;
+  signingKey: CryptoKey;
+  jwk: JWK;
+  kid: string;
 }
 
 const internals = (teams: TeamsSimulator) => teams as unknown as Internals;
+
+const exportedKeys = new WeakMap<TeamsSimulator, TeamsSnapshot['signing']>();
+
+/** Exports the signing key once (export is asynchronous; snapshots are taken synchronously). */
+export async function prepareTeamsSnapshot(teams: TeamsSimulator): Promise<void> {
+  const own = internals(teams);
+  exportedKeys.set(teams, { kid: own.kid, privateJwk: await exportJWK(own.signingKey), publicJwk: own.jwk });
+}
 
 /** Captures the simulator's state. */
 export function snapshotTeams(teams: TeamsSimulator): TeamsSnapshot {
   const own = internals(teams);
   return {
+    signing: exportedKeys.get(teams),
     port: Number(new URL(teams.url).port),
     apps: teams.apps,
     tenants: teams.tenants,
@@ -58,5 +73,13 @@ export async function restoreTeams(snap: TeamsSnapshot, port = snap.port): Promi
   refill(own.codes, snap.codes);
   refill(own.refreshTokens, snap.refreshTokens);
   own.activitySeq = Math.max(own.activitySeq, snap.activitySeq ?? 0);
+  if (snap.signing) {
+    own.signingKey = (await importJWK(snap.signing.privateJwk, 'RS256', { extractable: true })) as CryptoKey;
+    own.jwk = snap.signing.publicJwk;
+    own.kid = snap.signing.kid;
+    exportedKeys.set(teams, snap.signing);
+  } else {
+    await prepareTeamsSnapshot(teams);
+  }
   return teams;
 }
