@@ -62,8 +62,38 @@ export const DEMO_PEOPLE: DemoPerson[] = NAMES.map(([name, platforms], i) => ({
   memberType: i % 4 === 3 ? 'student' : 'staff',
 }));
 
+/** The demo organization's name, used for every simulated workspace and on the page. */
+export const DEMO_ORGANIZATION = 'Northwind';
+
+/** The simulated workspaces' names: one organization, one workspace per platform. */
+export const DEMO_WORKSPACE_NAMES: Record<Platform, string> = {
+  slack: 'Northwind Slack',
+  teams: 'Northwind Teams',
+  webex: 'Northwind Webex',
+  zoom: 'Northwind Zoom',
+};
+
+/** The empty channel (team, space) on each platform that the group sync journey fills. */
+export const DEMO_CHANNEL_NAMES: Record<Platform, string> = {
+  slack: 'all-northwind',
+  teams: 'All Northwind',
+  webex: 'All Northwind',
+  zoom: 'all-northwind',
+};
+
+/** People who start synced, one per platform, each the pane's default user. */
+export const DEMO_SYNCED: Record<Platform, string> = {
+  slack: 'ada.lovelace@northwind.example',
+  teams: 'margaret.hamilton@northwind.example',
+  webex: 'niklaus.wirth@northwind.example',
+  zoom: 'guido.van.rossum@northwind.example',
+};
+
+/** The person who starts with a Sync now prompt waiting in their Slack chat with the bot. */
+export const DEMO_PENDING = 'alan.turing@northwind.example';
+
 /** Adds the demo people to the simulators' first workspace on each platform. */
-export function seedDemoOrganization(sims: Simulators): void {
+export function seedDemoOrganization(sims: Simulators, options: { channels?: boolean } = {}): void {
   const slackTeam = sims.slack ? [...sims.slack.state.workspaces.values()][0] : undefined;
   const teamsTenant = sims.teams ? [...sims.teams.tenants.values()][0] : undefined;
   const zoomAccount = sims.zoom ? [...sims.zoom.accounts.values()][0] : undefined;
@@ -94,4 +124,19 @@ export function seedDemoOrganization(sims: Simulators): void {
       });
     }
   }
+  if (options.channels) seedDemoChannels(sims);
+}
+
+/**
+ * One empty channel per platform with the bot in it (a Slack channel, a Teams team, a Webex
+ * space, a Zoom channel), so a group sync can be shown filling it and `group undo` emptying it.
+ */
+function seedDemoChannels(sims: Simulators): void {
+  const slackTeam = sims.slack ? [...sims.slack.state.workspaces.values()][0] : undefined;
+  if (sims.slack && slackTeam) sims.slack.state.addChannel(slackTeam.id, { name: DEMO_CHANNEL_NAMES.slack, members: [slackTeam.botUserId] });
+  const teamsTenant = sims.teams ? [...sims.teams.tenants.values()][0] : undefined;
+  if (sims.teams && teamsTenant) sims.teams.addTeam(teamsTenant.id, { displayName: DEMO_CHANNEL_NAMES.teams });
+  if (sims.webex) sims.webex.createSpace({ title: DEMO_CHANNEL_NAMES.webex, creatorId: sims.webex.defaultOrg.bot.id });
+  const zoomAccount = sims.zoom ? [...sims.zoom.accounts.values()][0] : undefined;
+  if (sims.zoom && zoomAccount) sims.zoom.addChannel(zoomAccount.accountId, { name: DEMO_CHANNEL_NAMES.zoom });
 }

@@ -2,18 +2,26 @@
  * Sandbox mode: every platform without credentials runs against its local simulator. The real
  * adapters and SDKs are used unchanged; only their `*_URL` settings and credentials point at the
  * simulators. Once the service is up, the simulated workspaces are registered like installed ones.
+ *
+ * With the demo (the default) the simulators' state is kept in the data folder, so Ctrl-C and
+ * `npm start` resume the same organization: same ids, tokens, channels, messages and ports.
+ * `npm run sandbox:reset` starts over.
  */
 import type { Platform } from '../src/chat-adapter.js';
 import type { AppConfig } from '../src/config.js';
 import type { Logger } from '../src/log.js';
-import { PersonModel, WorkspaceModel } from '../src/models/index.js';
-import { runDirectorySync } from '../src/jobs/directory-sync.job.js';
-import { DEMO_PEOPLE, seedDemoOrganization } from './demo-org.js';
+import { WorkspaceModel } from '../src/models/index.js';
 import type { Service } from '../src/service.js';
-import { createSlackSimulator, type SlackSimulator } from './simulators/slack/server.js';
-import { createTeamsSimulator, type TeamsSimulator } from './simulators/teams/server.js';
-import { createWebexSimulator, type WebexSimulator } from './simulators/webex/server.js';
-import { createZoomSimulator, type ZoomSimulator } from './simulators/zoom/server.js';
+import { seedDemoOrganization } from './demo-org.js';
+import { demoDirectorySeeded, seedDemoDirectory } from './demo-directory.js';
+import { SandboxStore, sandboxStateDir, type SavedSandbox } from './persist/store.js';
+import { openSimulator, snapshotSimulators } from './simulator-set.js';
+import type { SlackSimulator } from './simulators/slack/server.js';
+import type { TeamsSimulator } from './simulators/teams/server.js';
+import type { WebexSimulator } from './simulators/webex/server.js';
+import type { ZoomSimulator } from './simulators/zoom/server.js';
+
+export { DEMO_ADMIN_EMAIL } from './demo-directory.js';
 
 /** The running simulators, by platform (only those in sandbox mode). */
 export interface Simulators {
@@ -28,9 +36,29 @@ export interface Sandbox {
   /** The configuration with sandboxed platforms pointed at their simulators. */
   config: AppConfig;
   simulators: Simulators;
+  /** True for the guided Northwind demo (the page's "Try this" journeys). */
+  guided?: boolean;
   /** Registers the simulated workspaces with the running service. */
   attach(service: Service): Promise<void>;
+  /** Saves the simulators' state soon (after a change the simulators did not see as a call). */
+  touch?(): void;
   stop(): Promise<void>;
+}
+
+/** How to start the sandbox. */
+export interface SandboxOptions {
+  /** Pins simulator ports (else the saved ones, else free ports). */
+  ports?: Partial<Record<Platform, number>>;
+  /** Fill the simulators and the database with the demo organization (default true). */
+  demo?: boolean;
+  /**
+   * The guided Northwind demo: one workspace per platform named for the organization, a channel
+   * on each, people already synced and one prompted (default true). False keeps each simulator's
+   * own default seed beside the demo people.
+   */
+  guided?: boolean;
+  /** Keep the simulators' state in the data folder across restarts (default: with the demo). */
+  persist?: boolean;
 }
 
 /** A simulated workspace as the service stores it. */
@@ -62,51 +90,55 @@ function workspacesOf(sims: Simulators): SimWorkspace[] {
   return out;
 }
 
-/** The demo admin (sandbox only), so every command can be tried at once. */
-export const DEMO_ADMIN_EMAIL = DEMO_PEOPLE[0].email;
-
 /**
- * Starts simulators for the platforms without credentials; `ports` pins them (else free ports).
- * With `demo` (the default) they are filled with the demo organization.
+ * Starts simulators for the platforms without credentials, restored from the data folder when
+ * they were saved there, and filled with the demo organization on a first start.
  */
-export async function startSandbox(
-  config: AppConfig,
-  log: Logger,
-  options: { ports?: Partial<Record<Platform, number>>; demo?: boolean } = {},
-): Promise<Sandbox> {
+export async function startSandbox(config: AppConfig, log: Logger, options: SandboxOptions = {}): Promise<Sandbox> {
   const ports = options.ports ?? {};
   const demo = options.demo ?? true;
+  const guided = demo && (options.guided ?? true);
+  const store = (options.persist ?? demo) ? new SandboxStore(sandboxStateDir(config.dataDir)) : undefined;
+  const saved: SavedSandbox | undefined = store?.load((reason, movedTo) =>
+    log.warn({ reason, movedTo }, 'sandbox: the saved simulators could not be read; starting a fresh demo organization'),
+  );
   const sims: Simulators = {};
+  const fresh: Simulators = {};
   const next: AppConfig = { ...config, slack: { ...config.slack }, teams: { ...config.teams }, webex: { ...config.webex }, zoom: { ...config.zoom } };
   try {
-    if (config.slack.sandbox) {
-      sims.slack = await createSlackSimulator({ port: ports.slack ?? 0 });
-      Object.assign(next.slack, sims.slack.sandboxSettings());
-    }
-    if (config.teams.sandbox) {
-      sims.teams = await createTeamsSimulator({ port: ports.teams ?? 0 });
-      Object.assign(next.teams, sims.teams.sandboxSettings());
-    }
-    if (config.webex.sandbox) {
-      sims.webex = createWebexSimulator();
-      await sims.webex.start(ports.webex ?? 0);
-      Object.assign(next.webex, sims.webex.sandboxSettings());
-    }
-    if (config.zoom.sandbox) {
-      sims.zoom = await createZoomSimulator({ port: ports.zoom ?? 0 });
-      Object.assign(next.zoom, sims.zoom.sandboxSettings());
+    for (const platform of ['slack', 'teams', 'webex', 'zoom'] as const) {
+      if (!config[platform].sandbox) continue;
+      const started = await openSimulator(platform, sims, {
+        saved,
+        port: ports[platform],
+        guided,
+        onMoved: (p, from) => log.warn({ platform: p, port: from }, 'sandbox: the saved simulator port is taken; using another one'),
+      });
+      if (started) Object.assign(fresh, { [platform]: sims[platform] });
     }
   } catch (err) {
     await Promise.all(Object.values(sims).map((s) => s.close().catch(() => {})));
     throw err;
   }
-  if (demo) seedDemoOrganization(sims);
+  if (sims.slack) Object.assign(next.slack, sims.slack.sandboxSettings());
+  if (sims.teams) Object.assign(next.teams, sims.teams.sandboxSettings());
+  if (sims.webex) Object.assign(next.webex, sims.webex.sandboxSettings());
+  if (sims.zoom) Object.assign(next.zoom, sims.zoom.sandboxSettings());
+  if (demo) seedDemoOrganization(fresh, { channels: guided });
+  if (store) {
+    store.track(() => snapshotSimulators(sims));
+    store.flush();
+    for (const sim of Object.values(sims)) sim.sim.on('call', () => store.touch());
+  }
   const started = Object.keys(sims);
-  if (started.length) log.info({ platforms: started }, 'sandbox: simulated platforms started');
+  if (started.length) {
+    log.info({ platforms: started, resumed: Boolean(saved), stateDir: store?.dir }, saved ? 'sandbox: simulated platforms resumed' : 'sandbox: simulated platforms started');
+  }
 
   return {
     config: next,
     simulators: sims,
+    guided,
     async attach(service) {
       for (const ws of workspacesOf(sims)) {
         const existing = await WorkspaceModel.findOne({ platform: ws.platform, externalId: ws.externalId }).setOptions({ crossOrganization: true });
@@ -116,24 +148,16 @@ export async function startSandbox(
           { upsert: true },
         );
       }
-      if (!demo) return;
-      // Import the demo directory now, so the sandbox opens with people, primaries and attributes.
-      const workspaces = await WorkspaceModel.find({ organizationId: service.organizationId });
-      for (const ws of workspaces) {
-        await runDirectorySync(service.core, { organizationId: String(service.organizationId), workspaceId: String(ws._id) }).catch((err: unknown) =>
-          log.warn({ err, workspace: ws.name }, 'sandbox: demo directory import failed'),
-        );
-      }
-      for (const type of ['staff', 'student'] as const) {
-        await PersonModel.updateMany(
-          { organizationId: service.organizationId, email: { $in: DEMO_PEOPLE.filter((p) => p.memberType === type).map((p) => p.email) } },
-          { $set: { memberType: type } },
-        );
-      }
-      await PersonModel.updateOne({ organizationId: service.organizationId, email: DEMO_ADMIN_EMAIL }, { $set: { isAdmin: true } });
+      if (!demo || (await demoDirectorySeeded(service))) return;
+      await seedDemoDirectory(service, log, { guided });
+      store?.touch();
+    },
+    touch() {
+      store?.touch();
     },
     async stop() {
       await Promise.all(Object.values(sims).map((s) => s.close().catch(() => {})));
+      store?.stop();
     },
   };
 }

@@ -44,5 +44,5 @@ export function demoAdminSignIn(sims: Simulators, email = DEMO_ADMIN_EMAIL): Dem
 export function sandboxWeb(sandbox: Sandbox): { extraRouters: Array<(core: Core) => ExtraRoutes>; demoAdminSignIn?: DemoAdminSignIn } {
   const sims = sandbox.simulators;
   if (Object.keys(sims).length === 0) return { extraRouters: [] };
-  return { extraRouters: [(core) => sandboxRoutes(core, sims)], demoAdminSignIn: demoAdminSignIn(sims) };
+  return { extraRouters: [(core) => sandboxRoutes(core, sims, () => sandbox.touch?.())], demoAdminSignIn: demoAdminSignIn(sims) };
 }

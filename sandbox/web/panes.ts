@@ -43,6 +43,27 @@ export interface PaneMessage {
   buttons: PaneButton[];
   /** "Only visible to you" and similar platform notes. */
   note?: string;
+  /** The author changed it after sending (platforms show "(edited)"). */
+  edited?: boolean;
+  /** Emoji reactions, as the platform shows them under the message. */
+  reactions?: PaneReaction[];
+  /** What the pane's user may do to it, as that platform's client allows. */
+  can?: { edit?: boolean; delete?: boolean; react?: boolean };
+}
+
+/** One reaction under a message: `label` is how the platform shows `name`. */
+export interface PaneReaction {
+  name: string;
+  label: string;
+  count: number;
+  mine: boolean;
+}
+
+/** A channel (team, space) the sandbox has, with the `channel=` value group syncs name it by. */
+export interface PaneChannel {
+  name: string;
+  ref: string;
+  members: number;
 }
 
 /** One chat in the pane's list. */
@@ -73,6 +94,16 @@ export interface PlatformPane {
   send(userId: string, chatId: string, text: string): Promise<void>;
   /** Clicks action button `index` of a message. */
   click(userId: string, chatId: string, messageId: string, index: number): Promise<void>;
+  /** Edits one of the user's messages (where the platform's client can). */
+  edit?(userId: string, chatId: string, messageId: string, text: string): Promise<void>;
+  /** Deletes one of the user's messages (where the platform's client can). */
+  remove?(userId: string, chatId: string, messageId: string): Promise<void>;
+  /** Toggles the user's reaction `name` on a message (where the platform has reactions). */
+  react?(userId: string, chatId: string, messageId: string, name: string): Promise<void>;
+  /** The reactions offered, when `react` exists. */
+  reactionChoices?: Array<{ name: string; label: string }>;
+  /** The channels (teams, spaces) a group sync can fill. */
+  channels(): PaneChannel[];
   /** Makes `userId` the person who signs in at the simulated OAuth authorize page. */
   signInAs(userId: string): void;
 }
@@ -99,22 +130,16 @@ function visible(buttons: ActionButton[]): PaneButton[] {
   return buttons.map(({ label, url, style }) => ({ label, url, style }));
 }
 
-/** What the service answered to a delivery, kept where the platform shows it as an app reply. */
-interface Ephemeral {
-  userId: string;
-  chatId: string;
-  message: PaneMessage;
-}
+/** The reactions a Slack pane offers (Slack names; shown as the adapters render them). */
+const SLACK_REACTIONS = ['+1', 'tada', 'eyes', 'heart'];
 
 function slackPane(slack: SlackSimulator, target: Target, changed: () => void): PlatformPane {
   const ws = () => [...slack.state.workspaces.values()][0]!;
-  const ephemerals: Ephemeral[] = [];
-  const responseOwners = new Map<string, { userId: string; chatId: string }>();
-  let seq = 0;
 
   const nameOf = (id?: string) => (id ? (ws().users.get(id)?.realName ?? id) : 'Unknown');
   const botChat = (userId: string) =>
     [...ws().conversations.values()].find((c) => c.kind === 'im' && c.members.has(ws().botUserId) && c.members.has(userId));
+  const channelOf = (userId: string, chatId: string) => (chatId === 'bot' ? botChat(userId)?.id : chatId);
   const slackButtons = (blocks: unknown[] | undefined): Array<ActionButton & { actionId: string; value?: string }> =>
     ((blocks ?? []) as Array<{ type: string; elements?: Array<Record<string, unknown>> }>)
       .filter((b) => b.type === 'actions')
@@ -127,56 +152,61 @@ function slackPane(slack: SlackSimulator, target: Target, changed: () => void): 
         actionId: String(e.action_id ?? ''),
         value: typeof e.value === 'string' ? e.value : undefined,
       }));
-  const appReply = (userId: string, chatId: string, body: unknown) => {
-    if (!body || typeof body !== 'object') return;
-    const reply = body as { text?: string; blocks?: unknown[] };
-    if (!reply.text && !reply.blocks) return;
-    ephemerals.push({
-      userId,
-      chatId,
-      message: {
-        id: `eph-${++seq}`,
-        author: 'Crosstalk',
-        bot: true,
-        mine: false,
-        text: slackToNeutral(reply.text ?? ''),
-        at: new Date().toISOString(),
-        buttons: visible(slackButtons(reply.blocks)),
-        note: 'Only visible to you',
-      },
-    });
-  };
-  slack.sim.on('call', (call) => {
-    const owner = call.path.startsWith('/sim/response/') ? responseOwners.get(call.path) : undefined;
-    if (owner) appReply(owner.userId, owner.chatId, call.body);
-  });
+  const reactionLabel = (name: string) => slackToNeutral(`:${name}:`);
 
-  const messagesOf = (userId: string, channel: string, chatId: string): PaneMessage[] => {
-    const own = slack.state.messagesIn(ws().id, channel).map((m) => ({
-      id: m.ts,
-      author: m.botId ? (m.username ?? 'Crosstalk') : nameOf(m.user),
-      bot: Boolean(m.botId),
-      mine: !m.botId && m.user === userId,
-      text: slackToNeutral(m.text),
-      at: new Date(Number(m.ts) * 1000).toISOString(),
-      buttons: visible(slackButtons(m.blocks)),
+  const messagesOf = (userId: string, channel: string): PaneMessage[] => {
+    const own: PaneMessage[] = slack.state.messagesIn(ws().id, channel).map((m) => {
+      const mine = !m.botId && m.user === userId;
+      return {
+        id: m.ts,
+        author: m.botId ? (m.username ?? 'Crosstalk') : nameOf(m.user),
+        bot: Boolean(m.botId),
+        mine,
+        text: slackToNeutral(m.text),
+        at: new Date(Number(m.ts) * 1000).toISOString(),
+        buttons: visible(slackButtons(m.blocks)),
+        edited: Boolean(m.edited) && !m.botId ? true : undefined,
+        reactions: [...m.reactions].map(([name, who]) => ({ name, label: reactionLabel(name), count: who.size, mine: who.has(userId) })),
+        can: { edit: mine, delete: mine, react: true },
+      };
+    });
+    // Slack shows "Only visible to you" answers in the conversation where the command was typed.
+    const ephemeral: PaneMessage[] = slack.ephemerals.visibleTo(ws().id, channel, userId).map((e) => ({
+      id: e.ts,
+      author: 'Crosstalk',
+      bot: true,
+      mine: false,
+      text: slackToNeutral(e.text),
+      at: new Date(Number(e.ts) * 1000).toISOString(),
+      buttons: visible(slackButtons(e.blocks)),
+      note: 'Only visible to you',
     }));
-    const extra = ephemerals.filter((e) => e.userId === userId && e.chatId === chatId).map((e) => e.message);
-    return [...own, ...extra].sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''));
+    return [...own, ...ephemeral].sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''));
+  };
+  const ownMessage = (userId: string, chatId: string, messageId: string) => {
+    const channel = channelOf(userId, chatId);
+    const msg = channel ? slack.state.findMessage(ws().id, channel, messageId) : undefined;
+    if (!channel || !msg) throw new PaneInputError('That message is no longer there.');
+    return { channel, msg };
   };
 
   return {
     platform: 'slack',
     sim: slack.sim,
+    reactionChoices: SLACK_REACTIONS.map((name) => ({ name, label: reactionLabel(name) })),
     users: () =>
       [...ws().users.values()].filter((u) => !u.isBot && !u.deleted).map((u) => ({ id: u.id, name: u.realName, email: u.email })).sort(byName),
+    channels: () =>
+      [...ws().conversations.values()]
+        .filter((c) => c.kind === 'public' || c.kind === 'private')
+        .map((c) => ({ name: `#${c.name}`, ref: `slack:${c.id}`, members: [...c.members].filter((m) => m !== ws().botUserId).length })),
     chats(userId) {
       const bot = botChat(userId);
-      const chats: PaneChat[] = [{ id: 'bot', title: 'Crosstalk', kind: 'bot', canType: true, messages: bot ? messagesOf(userId, bot.id, 'bot') : [] }];
+      const chats: PaneChat[] = [{ id: 'bot', title: 'Crosstalk', kind: 'bot', canType: true, messages: bot ? messagesOf(userId, bot.id) : [] }];
       for (const conv of ws().conversations.values()) {
         if (conv.kind !== 'im' || !conv.members.has(userId) || conv.members.has(ws().botUserId)) continue;
         const other = [...conv.members].find((m) => m !== userId) ?? userId;
-        chats.push({ id: conv.id, title: nameOf(other), kind: 'dm', canType: true, messages: messagesOf(userId, conv.id, conv.id) });
+        chats.push({ id: conv.id, title: nameOf(other), kind: 'dm', canType: true, messages: messagesOf(userId, conv.id) });
       }
       return chats;
     },
@@ -184,9 +214,7 @@ function slackPane(slack: SlackSimulator, target: Target, changed: () => void): 
       const teamId = ws().id;
       if (COMMAND.test(text)) {
         const channelId = chatId === 'bot' ? undefined : chatId;
-        const delivery = await slack.sendSlashCommand(target(), { teamId, userId, text: text.replace(COMMAND, ''), channelId });
-        responseOwners.set(new URL(delivery.responseUrl!).pathname, { userId, chatId });
-        appReply(userId, chatId, delivery.text ? safeJson(delivery.text) : undefined);
+        await slack.sendSlashCommand(target(), { teamId, userId, text: text.replace(COMMAND, ''), channelId });
         changed();
         return;
       }
@@ -203,12 +231,44 @@ function slackPane(slack: SlackSimulator, target: Target, changed: () => void): 
       await slack.sendEvent(target(), teamId, { type: 'message', channel: chatId, user: userId, text, ts, event_ts: ts, channel_type: 'im', team: teamId });
     },
     async click(userId, chatId, messageId, index) {
-      const channel = chatId === 'bot' ? botChat(userId)?.id : chatId;
-      const msg = channel ? slack.state.findMessage(ws().id, channel, messageId) : undefined;
+      const channel = channelOf(userId, chatId);
+      const msg = channel ? (slack.state.findMessage(ws().id, channel, messageId) ?? slack.ephemerals.find(ws().id, channel, messageId)) : undefined;
       const button = msg ? slackButtons(msg.blocks).filter((b) => !b.url)[index] : undefined;
       if (!channel || !button) throw new PaneInputError('That button is no longer there.');
-      const delivery = await slack.clickButton(target(), { teamId: ws().id, userId, channelId: channel, messageTs: messageId, actionId: button.actionId, value: button.value });
-      responseOwners.set(new URL(delivery.responseUrl!).pathname, { userId, chatId });
+      await slack.clickButton(target(), { teamId: ws().id, userId, channelId: channel, messageTs: messageId, actionId: button.actionId, value: button.value });
+      changed();
+    },
+    async edit(userId, chatId, messageId, text) {
+      const { channel, msg } = ownMessage(userId, chatId, messageId);
+      if (msg.user !== userId || msg.botId) throw new PaneInputError('Slack lets you edit only your own messages.');
+      await slack.editMessage(target(), { teamId: ws().id, channel, ts: messageId, text });
+      changed();
+    },
+    async remove(userId, chatId, messageId) {
+      const { channel, msg } = ownMessage(userId, chatId, messageId);
+      if (msg.user !== userId || msg.botId) throw new PaneInputError('Slack lets you delete only your own messages.');
+      await slack.deleteMessage(target(), { teamId: ws().id, channel, ts: messageId });
+      changed();
+    },
+    async react(userId, chatId, messageId, name) {
+      if (!SLACK_REACTIONS.includes(name)) throw new PaneInputError('Pick one of the offered reactions.');
+      const { channel, msg } = ownMessage(userId, chatId, messageId);
+      const who = msg.reactions.get(name) ?? new Set<string>();
+      const added = !who.has(userId);
+      if (added) who.add(userId);
+      else who.delete(userId);
+      if (who.size) msg.reactions.set(name, who);
+      else msg.reactions.delete(name);
+      changed();
+      // Slack's Events API: `reaction_added` / `reaction_removed` on a message item.
+      await slack.sendEvent(target(), ws().id, {
+        type: added ? 'reaction_added' : 'reaction_removed',
+        user: userId,
+        reaction: name,
+        item: { type: 'message', channel, ts: messageId },
+        item_user: msg.user,
+        event_ts: slack.state.nextTs(),
+      });
     },
     signInAs(userId) {
       slack.signInAs(ws().id, userId);
@@ -250,11 +310,30 @@ function teamsPane(teams: TeamsSimulator, target: Target): PlatformPane {
   const nameOf = (id: string) => teams.findUser(id.replace(/^29:/, ''))?.user.displayName ?? tenant().users.get(id)?.displayName ?? id;
   const personal = (userId: string) => [...teams.conversations.values()].find((c) => c.userId === userId && c.tenantId === tenant().id);
 
+  const userActivity = (userId: string, chatId: string, messageId: string) => {
+    const activity = chatId === 'bot' ? personal(userId)?.activities.get(messageId) : undefined;
+    if (!activity || activity.deleted || activity.from?.id?.startsWith('28:')) throw new PaneInputError('Teams lets you change only your own messages.');
+    return activity;
+  };
+
   return {
     platform: 'teams',
     sim: teams.sim,
     users: () =>
       [...tenant().users.values()].filter((u) => u.accountEnabled).map((u) => ({ id: u.id, name: u.displayName, email: u.mail })).sort(byName),
+    channels: () =>
+      [...tenant().teams.values()].map((t) => ({ name: t.displayName, ref: `teams:${t.id}`, members: t.members.size })),
+    async edit(userId, chatId, messageId, text) {
+      const activity = userActivity(userId, chatId, messageId);
+      activity.text = text;
+      activity.raw = { ...activity.raw, text, edited: true };
+      await teams.sendEdit(target(), { tenantId: tenant().id, userId, messageId, text });
+    },
+    async remove(userId, chatId, messageId) {
+      const activity = userActivity(userId, chatId, messageId);
+      activity.deleted = true;
+      await teams.sendDelete(target(), { tenantId: tenant().id, userId, messageId });
+    },
     chats(userId) {
       const conv = personal(userId);
       const botMessages: PaneMessage[] = [...(conv?.activities.values() ?? [])]
@@ -270,6 +349,8 @@ function teamsPane(teams: TeamsSimulator, target: Target): PlatformPane {
             text: a.text ? teamsToNeutral(a.text) : '',
             at: typeof a.raw.timestamp === 'string' ? a.raw.timestamp : undefined,
             buttons: cardButtons(attachments),
+            edited: a.raw.edited === true ? true : undefined,
+            can: { edit: !bot, delete: !bot },
           };
         });
       const chats: PaneChat[] = [{ id: 'bot', title: 'Crosstalk', kind: 'bot', canType: true, messages: botMessages }];
@@ -320,9 +401,29 @@ function webexPane(webex: WebexSimulator, changed: () => void): PlatformPane {
   const otherIn = (roomId: string, userId: string) => webex.membersOf(roomId).find((m) => m.personId !== userId)?.personId;
   const isBot = (id?: string) => Boolean(id && webex.people.get(id)?.type === 'bot');
 
+  const ownMessage = (userId: string, messageId: string) => {
+    const message = webex.messages.get(messageId);
+    if (!message || message.personId !== userId) throw new PaneInputError('Webex lets you change only your own messages.');
+    return message;
+  };
+
   return {
     platform: 'webex',
     sim: webex.sim,
+    channels: () =>
+      [...webex.rooms.values()]
+        .filter((r) => r.type === 'group')
+        .map((r) => ({ name: r.title, ref: `webex:${r.id}`, members: webex.membersOf(r.id).filter((m) => !isBot(m.personId)).length })),
+    async edit(userId, _chatId, messageId, text) {
+      ownMessage(userId, messageId);
+      await webex.editMessage({ messageId, text, markdown: text });
+      changed();
+    },
+    async remove(userId, _chatId, messageId) {
+      ownMessage(userId, messageId);
+      await webex.deleteMessage({ messageId });
+      changed();
+    },
     users: () =>
       [...webex.people.values()]
         .filter((p) => p.type === 'person' && p.loginEnabled && p.orgId === org().id)
@@ -338,6 +439,8 @@ function webexPane(webex: WebexSimulator, changed: () => void): PlatformPane {
           text: m.markdown ? webexToNeutral(m.markdown) : (m.text ?? ''),
           at: m.created,
           buttons: cardButtons(m.attachments),
+          edited: m.edits > 0 ? true : undefined,
+          can: { edit: m.personId === userId, delete: m.personId === userId },
         }));
       const rooms = directWith(userId);
       const botRoom = rooms.find((r) => isBot(otherIn(r.id, userId)));
@@ -394,9 +497,27 @@ function zoomPane(zoom: ZoomSimulator, target: Target, changed: () => void): Pla
     return out;
   };
 
+  const ownDirect = (userId: string, messageId: string) => {
+    const message = zoom.userMessages.get(messageId);
+    if (!message || message.deleted || message.senderId !== userId) throw new PaneInputError('Zoom lets you change only your own messages.');
+    return message;
+  };
+
   return {
     platform: 'zoom',
     sim: zoom.sim,
+    channels: () =>
+      [...account().channels.values()].map((c) => ({ name: c.name, ref: `zoom:${c.id}`, members: c.members.size })),
+    async edit(userId, _chatId, messageId, text) {
+      ownDirect(userId, messageId);
+      await zoom.editDirectMessage(target(), { messageId, text });
+      changed();
+    },
+    async remove(userId, _chatId, messageId) {
+      ownDirect(userId, messageId);
+      await zoom.deleteDirectMessage(target(), { messageId });
+      changed();
+    },
     users: () =>
       account()
         .users.filter((u) => u.status === 'active')
@@ -440,6 +561,8 @@ function zoomPane(zoom: ZoomSimulator, target: Target, changed: () => void): Pla
           text: userMessageToNeutral(m.message, (m.richText ?? []) as never),
           at: m.sentAt.toISOString(),
           buttons: [],
+          edited: m.edits > 0 ? true : undefined,
+          can: { edit: m.senderId === userId, delete: m.senderId === userId },
         });
         byOther.set(other, list);
       }

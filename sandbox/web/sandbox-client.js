@@ -60,6 +60,7 @@
       this.platform = root.dataset.pane;
       this.select = root.querySelector('[data-user]');
       this.chatList = root.querySelector('[data-chats]');
+      this.channelList = root.querySelector('[data-channels]');
       this.title = root.querySelector('[data-chat-title]');
       this.list = root.querySelector('[data-messages]');
       this.form = root.querySelector('[data-composer]');
@@ -102,6 +103,22 @@
 
     render(view) {
       this.view = view;
+      this.channelList.replaceChildren(
+        ...(view.channels ?? []).map((c) => {
+          const li = document.createElement('li');
+          li.className = 'channel';
+          li.title = `channel=${c.ref}`;
+          li.dataset.ref = c.ref;
+          const name = document.createElement('span');
+          name.textContent = c.name;
+          const count = document.createElement('span');
+          count.className = 'count';
+          count.dataset.members = String(c.members);
+          count.textContent = `${c.members} member${c.members === 1 ? '' : 's'}`;
+          li.append(name, count);
+          return li;
+        }),
+      );
       if (!view.chats.some((c) => c.id === this.chat)) this.chat = 'bot';
       this.chatList.replaceChildren(
         ...view.chats.map((c) => {
@@ -134,6 +151,7 @@
         empty.textContent = chat?.kind === 'bot' ? 'No messages yet. Say hi, or type /crosstalk help.' : 'No messages yet.';
         this.list.replaceChildren(empty);
       }
+      if (this.editing && !messages.some((m) => m.id === this.editing)) this.editing = undefined;
       if (atBottom || this.list.dataset.chat !== this.chat) this.list.scrollTop = this.list.scrollHeight;
       this.list.dataset.chat = this.chat;
       this.input.disabled = !chat?.canType;
@@ -162,10 +180,36 @@
       if (m.at) when.dateTime = m.at;
       head.append(when);
       body.append(head);
-      const text = document.createElement('div');
-      text.className = 'msg-text';
-      text.innerHTML = renderText(m.text, this.platform, this.user);
-      body.append(text);
+      if (this.editing === m.id) {
+        body.append(this.editor(m));
+      } else {
+        const text = document.createElement('div');
+        text.className = 'msg-text';
+        text.innerHTML = renderText(m.text, this.platform, this.user);
+        if (m.edited) {
+          const edited = document.createElement('span');
+          edited.className = 'edited';
+          edited.textContent = ' (edited)';
+          text.append(edited);
+        }
+        body.append(text);
+      }
+      if (m.reactions?.length) {
+        const row = document.createElement('div');
+        row.className = 'reactions';
+        for (const r of m.reactions) {
+          const chip = document.createElement('button');
+          chip.type = 'button';
+          chip.className = r.mine ? 'reaction mine' : 'reaction';
+          chip.textContent = `${r.label} ${r.count}`;
+          chip.setAttribute('aria-label', `${r.label} ${r.count}, ${r.mine ? 'remove yours' : 'add yours'}`);
+          chip.addEventListener('click', () => this.post('react', { message: m.id, reaction: r.name }));
+          row.append(chip);
+        }
+        body.append(row);
+      }
+      const can = m.can ?? {};
+      if ((can.edit || can.delete || can.react) && this.editing !== m.id) body.append(this.tools(m, can));
       if (m.buttons.length) {
         const row = document.createElement('div');
         row.className = 'msg-buttons';
@@ -201,6 +245,69 @@
       return li;
     }
 
+    tools(m, can) {
+      const bar = document.createElement('div');
+      bar.className = 'msg-tools';
+      const tool = (label, title, onClick) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = label;
+        b.title = title;
+        b.setAttribute('aria-label', title);
+        b.addEventListener('click', onClick);
+        bar.append(b);
+        return b;
+      };
+      if (can.react) {
+        for (const r of this.view.reactions ?? []) {
+          tool(r.label, `React with ${r.name}`, () => this.post('react', { message: m.id, reaction: r.name }));
+        }
+      }
+      if (can.edit) {
+        tool('✎', 'Edit message', () => {
+          this.editing = m.id;
+          this.editDraft = undefined;
+          this.render(this.view);
+        });
+      }
+      if (can.delete) tool('🗑', 'Delete message', () => this.post('delete', { message: m.id }));
+      return bar;
+    }
+
+    editor(m) {
+      const form = document.createElement('form');
+      form.className = 'msg-editor';
+      const input = document.createElement('input');
+      // Live refreshes re-render the pane while someone types: keep what they typed.
+      input.value = this.editDraft ?? m.text;
+      input.addEventListener('input', () => {
+        this.editDraft = input.value;
+      });
+      input.setAttribute('aria-label', 'Edit message');
+      const save = document.createElement('button');
+      save.type = 'submit';
+      save.textContent = 'Save';
+      const cancel = document.createElement('button');
+      cancel.type = 'button';
+      cancel.textContent = 'Cancel';
+      cancel.addEventListener('click', () => {
+        this.editing = undefined;
+        this.editDraft = undefined;
+        this.render(this.view);
+      });
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        const text = input.value.trim();
+        if (!text) return;
+        this.editing = undefined;
+        this.editDraft = undefined;
+        await this.post('edit', { message: m.id, text });
+      });
+      form.append(input, save, cancel);
+      setTimeout(() => input.focus(), 0);
+      return form;
+    }
+
     async post(path, payload) {
       this.status.textContent = '';
       const res = await fetch(`/sandbox/api/${this.platform}/${path}`, {
@@ -232,6 +339,23 @@
   }
 
   const panes = [...document.querySelectorAll('[data-pane]')].map((root) => new Pane(root));
+  // "Type it" buttons in the Try this panel put a line into a pane's message box.
+  for (const button of document.querySelectorAll('[data-fill]')) {
+    button.addEventListener('click', () => {
+      const pane = panes.find((p) => p.platform === button.dataset.fill);
+      if (!pane) return;
+      if (pane.chat !== 'bot') {
+        pane.chat = 'bot';
+        if (pane.view) pane.render(pane.view);
+      }
+      // Close the steps so they do not cover the panes; the journey's button opens them again.
+      const journey = button.closest('details');
+      if (journey) journey.open = false;
+      pane.input.value = button.dataset.text;
+      pane.input.focus();
+      pane.root.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    });
+  }
   for (const pane of panes) pane.refresh();
   const events = new EventSource('/sandbox/events');
   events.addEventListener('change', (e) => {

@@ -11,13 +11,15 @@ import express, { type Request, type Response, type Router } from 'express';
 import { PLATFORMS, type Platform } from '../../src/chat-adapter.js';
 import { PLATFORM_NAMES, type Core } from '../../src/core/core.js';
 import type { Simulators } from '../index.js';
-import { DEMO_PEOPLE } from '../demo-org.js';
+import { DEMO_ORGANIZATION, DEMO_PEOPLE, DEMO_SYNCED } from '../demo-org.js';
+import { journeysPanel } from './journeys.js';
 import { html, layout, SafeHtml } from '../../src/web/pages.js';
 import { createPanes, PaneInputError, type PlatformPane } from './panes.js';
 
 const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');
 const SCRIPT = asset('./sandbox-client.js');
 const STYLE = asset('./sandbox.css');
+const FAVICON = asset('./favicon.svg');
 const HEARTBEAT_MS = 15_000;
 
 /** The sandbox pages, and `close()` to end the live streams at shutdown. */
@@ -28,17 +30,23 @@ export interface SandboxRoutes {
 
 const WORKSPACE_LABEL: Record<Platform, string> = { slack: 'Slack', teams: 'Teams', webex: 'Webex', zoom: 'Zoom' };
 
+/** Who a pane shows first: that platform's synced demo person, else the first demo person there. */
 function preferredUser(pane: PlatformPane): string | undefined {
   const users = pane.users();
   const demo = DEMO_PEOPLE.map((p) => p.email);
-  return (users.find((u) => u.email === demo[0]) ?? users.find((u) => u.email && demo.includes(u.email)) ?? users[0])?.id;
+  return (
+    users.find((u) => u.email === DEMO_SYNCED[pane.platform]) ??
+    users.find((u) => u.email === demo[0]) ??
+    users.find((u) => u.email && demo.includes(u.email)) ??
+    users[0]
+  )?.id;
 }
 
 function page(panes: PlatformPane[]): string {
   const sections = panes.map((pane) => {
     const id = pane.platform;
     const preferred = preferredUser(pane);
-    const options = pane.users().map((u) => html`<option value="${u.id}" ${u.id === preferred ? html`selected` : ''}>${u.name}${u.email ? ` · ${u.email}` : ''}</option>`);
+    const options = pane.users().map((u) => html`<option value="${u.id}" title="${u.email ?? ''}" ${u.id === preferred ? html`selected` : ''}>${u.name}</option>`);
     return html`<section class="pane pane-${id}" data-pane="${id}" aria-labelledby="${id}-title">
 <header class="pane-head">
 <span class="pane-logo" aria-hidden="true"></span>
@@ -46,7 +54,7 @@ function page(panes: PlatformPane[]): string {
 <label class="who"><span>You are</span> <select name="user" data-user>${options}</select></label>
 </header>
 <div class="pane-body">
-<nav class="dm-list" aria-label="${PLATFORM_NAMES[id]} chats"><h3>Direct messages</h3><ul data-chats></ul></nav>
+<nav class="dm-list" aria-label="${PLATFORM_NAMES[id]} chats"><h3>Direct messages</h3><ul data-chats></ul><h3>Channels</h3><ul class="channels" data-channels></ul></nav>
 <div class="chat">
 <h3 class="chat-title" data-chat-title>Crosstalk</h3>
 <ol class="messages" data-messages role="log" aria-live="polite" aria-label="Messages in ${PLATFORM_NAMES[id]}"></ol>
@@ -68,18 +76,20 @@ function page(panes: PlatformPane[]): string {
 <meta name="referrer" content="no-referrer">
 <title>Sandbox · Crosstalk</title>
 <link rel="stylesheet" href="/sandbox/sandbox.css">
+<link rel="icon" href="/sandbox/favicon.svg" type="image/svg+xml">
 <script src="/sandbox/sandbox-client.js" defer></script>
 </head>
 <body>
 <header class="top"><span class="logo" aria-hidden="true"></span><h1>Crosstalk sandbox</h1>
-<p>Four simulated workspaces of the Northwind demo organization. Pick who you are in each pane, message the bot or a colleague, or type <code>/crosstalk help</code>. Admins: <a href="/admin" target="_blank" rel="noopener">admin page</a>.</p></header>
+<p>${DEMO_ORGANIZATION}, a demo organization on four simulated platforms. Pick who you are in each pane, message the bot or a colleague, or type <code>/crosstalk help</code>. It all stays after a restart; <code>npm run sandbox:reset</code> starts over. <a href="/admin" target="_blank" rel="noopener">Admin page</a></p></header>
+${journeysPanel(panes)}
 <main class="panes">${new SafeHtml(sections.join(''))}</main>
 </body>
 </html>`.value;
 }
 
 /** Builds the sandbox routes over the running simulators. */
-export function sandboxRoutes(core: Core, sims: Simulators): SandboxRoutes {
+export function sandboxRoutes(core: Core, sims: Simulators, onChange: () => void = () => {}): SandboxRoutes {
   const router = express.Router();
   const streams = new Set<ServerResponse>();
   const pending = new Set<Platform>();
@@ -87,6 +97,7 @@ export function sandboxRoutes(core: Core, sims: Simulators): SandboxRoutes {
 
   // Many calls arrive in bursts (a relay posts, then reads); one event per burst is enough.
   const changed = (platform: Platform) => {
+    onChange();
     pending.add(platform);
     timer ??= setTimeout(() => {
       timer = undefined;
@@ -133,7 +144,13 @@ export function sandboxRoutes(core: Core, sims: Simulators): SandboxRoutes {
     try {
       const user = userOf(pane, req.query.user);
       res.setHeader('Cache-Control', 'no-store');
-      res.json({ platform: pane.platform, user: pane.users().find((u) => u.id === user), chats: pane.chats(user) });
+      res.json({
+        platform: pane.platform,
+        user: pane.users().find((u) => u.id === user),
+        chats: pane.chats(user),
+        channels: pane.channels(),
+        reactions: pane.reactionChoices ?? [],
+      });
     } catch (err) {
       fail(res, err);
     }
@@ -171,6 +188,47 @@ export function sandboxRoutes(core: Core, sims: Simulators): SandboxRoutes {
     }
   });
 
+  const messageAction = (name: 'edit' | 'delete' | 'react') =>
+    router.post(`/sandbox/api/:platform/${name}`, json, async (req, res) => {
+      const pane = paneFor(req);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      try {
+        if (!pane) throw new PaneInputError('No such simulated platform.');
+        const user = userOf(pane, body.user);
+        const chat = typeof body.chat === 'string' ? body.chat : '';
+        const message = typeof body.message === 'string' ? body.message : '';
+        if (!chat || !message) throw new PaneInputError('That message is no longer there.');
+        if (name === 'edit') {
+          const text = typeof body.text === 'string' ? body.text.trim() : '';
+          if (!text || text.length > 4000) throw new PaneInputError('Type a message of up to 4000 characters.');
+          if (!pane.edit) throw new PaneInputError(`${PLATFORM_NAMES[pane.platform]} cannot edit messages here.`);
+          await pane.edit(user, chat, message, text);
+        } else if (name === 'delete') {
+          if (!pane.remove) throw new PaneInputError(`${PLATFORM_NAMES[pane.platform]} cannot delete messages here.`);
+          await pane.remove(user, chat, message);
+        } else {
+          if (!pane.react || typeof body.reaction !== 'string') throw new PaneInputError(`${PLATFORM_NAMES[pane.platform]} has no reactions here.`);
+          await pane.react(user, chat, message, body.reaction);
+        }
+        res.json({ ok: true });
+      } catch (err) {
+        fail(res, err);
+      }
+    });
+  messageAction('edit');
+  messageAction('delete');
+  messageAction('react');
+
+  router.get('/', (_req, res) => {
+    res.redirect(302, '/sandbox');
+  });
+  router.get('/sandbox/favicon.svg', (_req, res) => {
+    res.type('image/svg+xml').setHeader('Cache-Control', 'max-age=86400').send(FAVICON);
+  });
+  router.get('/favicon.ico', (_req, res) => {
+    res.redirect(301, '/sandbox/favicon.svg');
+  });
+
   // Link buttons open through here, so the simulated sign-in page knows who is signing in.
   router.get('/sandbox/open', (req, res) => {
     const platform = typeof req.query.platform === 'string' ? req.query.platform : '';
@@ -186,7 +244,16 @@ export function sandboxRoutes(core: Core, sims: Simulators): SandboxRoutes {
       return;
     }
     try {
-      pane.signInAs(userOf(pane, req.query.user));
+      const user = userOf(pane, req.query.user);
+      pane.signInAs(user);
+      // The link may lead to other platforms' sign-ins (Sync now connects each account): there,
+      // the same person (by email) is the one signed in, as in their own browser.
+      const email = pane.users().find((u) => u.id === user)?.email?.toLowerCase();
+      for (const other of panes) {
+        if (other === pane || !email) continue;
+        const same = other.users().find((u) => u.email?.toLowerCase() === email);
+        if (same) other.signInAs(same.id);
+      }
     } catch (err) {
       res.status(400).type('text/plain').send((err as Error).message);
       return;

@@ -2,6 +2,10 @@
  * The whole product in one call: the real service on a fresh database, the four real adapters
  * with their real SDKs, and the four platform simulators they talk to, with the simulated
  * workspaces registered. Retries and backoffs are shrunk so injected faults resolve quickly.
+ *
+ * By default the simulators carry their own test seeds and nothing is kept on disk; `guided`
+ * runs the sandbox exactly as `npm start` does (the Northwind demo, saved in the data folder),
+ * and `restart()` stops everything and starts it again on the same data folder, database and port.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -22,25 +26,32 @@ export interface SandboxService {
   service: Service;
   sandbox: Sandbox;
   url: string;
+  /** The data folder (simulator state, encryption key). */
+  dataDir: string;
   stop(): Promise<void>;
+  /** Stops the service and the simulators, then starts both again from the same data folder and database. */
+  restart(): Promise<SandboxService>;
 }
 
-/** Starts simulators, then the service pointed at them, then registers the simulated workspaces. */
-export async function startSandboxService(options: { label: string; env?: Record<string, string> }): Promise<SandboxService> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'crosstalk-sandbox-test-'));
-  // Adapters register webhook URLs at start, before the server listens: fix the port up front.
-  const port = await freePort();
+interface StartOptions {
+  label: string;
+  env?: Record<string, string>;
+  /** Run the guided Northwind demo, persisted, as `npm start` does. */
+  guided?: boolean;
+}
+
+async function launch(options: StartOptions, fixed: { dataDir: string; port: number; mongodbUri: string }): Promise<SandboxService> {
   const base = loadConfig({
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    MONGODB_URI: freshDatabaseUri(options.label),
-    CROSSTALK_DATA_DIR: dataDir,
+    PORT: String(fixed.port),
+    PUBLIC_URL: `http://127.0.0.1:${fixed.port}`,
+    MONGODB_URI: fixed.mongodbUri,
+    CROSSTALK_DATA_DIR: fixed.dataDir,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
   const log = createLogger(base.logLevel);
-  const sandbox = await startSandbox(base, log);
+  const sandbox = await startSandbox(base, log, options.guided ? {} : { guided: false, persist: false });
   let service: Service;
   try {
     service = await startService({
@@ -57,13 +68,27 @@ export async function startSandboxService(options: { label: string; env?: Record
     throw err;
   }
   await sandbox.attach(service);
+  const stop = async () => {
+    await service.stop();
+    await sandbox.stop();
+  };
   return {
     service,
     sandbox,
     url: service.url,
-    stop: async () => {
-      await service.stop();
-      await sandbox.stop();
+    dataDir: fixed.dataDir,
+    stop,
+    async restart() {
+      await stop();
+      return launch(options, fixed);
     },
   };
+}
+
+/** Starts simulators, then the service pointed at them, then registers the simulated workspaces. */
+export async function startSandboxService(options: StartOptions): Promise<SandboxService> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'crosstalk-sandbox-test-'));
+  // Adapters register webhook URLs at start, before the server listens: fix the port up front.
+  const port = await freePort();
+  return launch(options, { dataDir, port, mongodbUri: freshDatabaseUri(options.label) });
 }

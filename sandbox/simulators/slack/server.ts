@@ -18,7 +18,9 @@ import {
 } from './state.js';
 import { createWebApiHandler, userObject } from './web-api.js';
 import { slackUnknownRoute } from './unknown-route.js';
+import { EphemeralMessages } from './ephemeral.js';
 
+export { EphemeralMessages, type SimEphemeral } from './ephemeral.js';
 export { SlackSimState, type SimUser, type SimUserSeed, type SimWorkspace, type SimWorkspaceSeed, type SimMessage } from './state.js';
 
 /** How to build the simulator. */
@@ -91,6 +93,8 @@ export interface SlackSimulator {
   readonly apiUrl: string;
   /** Everything posted to the `response_url`s handed out so far. */
   readonly responses: RecordedResponse[];
+  /** "Only visible to you" messages (slash command answers, `response_url` posts). */
+  readonly ephemerals: EphemeralMessages;
   sandboxSettings(teamId?: string): SlackSandboxSettings;
   /** Workspaces as the core's workspace directory should know them (bot credentials included). */
   installedWorkspaces(): Array<{ externalId: string; name: string; credentials: Record<string, string> }>;
@@ -148,6 +152,7 @@ export async function createSlackSimulator(options: SlackSimulatorOptions = {}):
   const sim = new SimServer('slack');
   sim.unknownRoute = slackUnknownRoute;
   const responses: RecordedResponse[] = [];
+  const ephemerals = new EphemeralMessages(state);
   let signedIn: { teamId: string; userId: string } | undefined;
   let denyNext = false;
 
@@ -235,6 +240,11 @@ export async function createSlackSimulator(options: SlackSimulatorOptions = {}):
   sim.app.post('/sim/response/:id', (req: Request, res: Response) => {
     const id = String(req.params.id);
     responses.push({ id, url: `${sim.url}/sim/response/${id}`, body: req.body, at: new Date() });
+    const outcome = ephemerals.respond(id, req.body);
+    if (outcome.status !== 200) {
+      res.status(outcome.status).type('text/plain').send(outcome.error);
+      return;
+    }
     res.status(200).type('text/plain').send('ok');
   });
 
@@ -251,7 +261,7 @@ export async function createSlackSimulator(options: SlackSimulatorOptions = {}):
     return ws && human ? { teamId: ws.id, userId: human.id } : undefined;
   }
 
-  const newResponseUrl = () => `${sim.url}/sim/response/${randomBytes(9).toString('hex')}`;
+  const newResponseUrl = (target: Parameters<EphemeralMessages['issue']>[0]) => `${sim.url}/sim/response/${ephemerals.issue(target)}`;
 
   async function post(url: string, rawBody: string, contentType: string, opts: DeliveryOptions = {}): Promise<SlackDelivery> {
     const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);
@@ -326,6 +336,7 @@ export async function createSlackSimulator(options: SlackSimulatorOptions = {}):
       return `${sim.url}/api/`;
     },
     responses,
+    ephemerals,
 
     sandboxSettings(teamId) {
       const ws = teamId ? state.workspace(teamId) : state.workspaces.values().next().value!;
@@ -473,7 +484,7 @@ export async function createSlackSimulator(options: SlackSimulatorOptions = {}):
       const caller = user(ws, cmd.userId);
       const channelId = cmd.channelId ?? state.openIm(ws.id, ws.botUserId, caller.id).id;
       const conv = ws.conversations.get(channelId);
-      const responseUrl = newResponseUrl();
+      const responseUrl = newResponseUrl({ teamId: ws.id, channel: channelId, userId: caller.id });
       const form = new URLSearchParams({
         token: 'gIkuvaNzQIHg97ATvDxqgjtO',
         team_id: ws.id,
@@ -490,22 +501,33 @@ export async function createSlackSimulator(options: SlackSimulatorOptions = {}):
         trigger_id: `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`,
       });
       const result = await post(`${target}/slack/commands`, form.toString(), 'application/x-www-form-urlencoded', opts);
+      // A JSON answer is shown to the caller like a post to the response URL (ephemeral by default).
+      if (result.status === 200 && result.text.trim().startsWith('{')) {
+        const answer = JSON.parse(result.text) as Record<string, unknown>;
+        if (answer.text || answer.blocks) ephemerals.respond(new URL(responseUrl).pathname.split('/').pop()!, answer);
+      }
       return { ...result, responseUrl, channel: channelId };
     },
 
     async clickButton(target, click, opts = {}) {
       const ws = state.workspace(click.teamId);
       const clicker = user(ws, click.userId);
-      const msg = state.findMessage(ws.id, click.channelId, click.messageTs);
+      const ephemeral = ephemerals.find(ws.id, click.channelId, click.messageTs);
+      const msg = state.findMessage(ws.id, click.channelId, click.messageTs) ?? (ephemeral && { ...ephemeral, botId: ws.botId, user: ws.botUserId });
       const conv = ws.conversations.get(click.channelId);
-      const responseUrl = newResponseUrl();
+      const responseUrl = newResponseUrl({
+        teamId: ws.id,
+        channel: click.channelId,
+        userId: clicker.id,
+        original: { ts: click.messageTs, ephemeral: Boolean(ephemeral) },
+      });
       const payload = {
         type: 'block_actions',
         team: { id: ws.id, domain: ws.domain },
         user: { id: clicker.id, username: clicker.name, name: clicker.name, team_id: ws.id },
         api_app_id: state.appId,
         token: '9s8d9as89d8as9d8as989',
-        container: { type: 'message', message_ts: click.messageTs, channel_id: click.channelId, is_ephemeral: false },
+        container: { type: 'message', message_ts: click.messageTs, channel_id: click.channelId, is_ephemeral: Boolean(ephemeral) },
         trigger_id: `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`,
         channel: { id: click.channelId, name: conv?.kind === 'im' ? 'directmessage' : (conv?.name ?? 'unknown') },
         message: {

@@ -765,7 +765,8 @@ export class TeamsSimulator {
       attachments: body.attachments as unknown[] | undefined,
       entities: body.entities as unknown[] | undefined,
       from: body.from as { id: string; name?: string } | undefined ?? { id: conv.botId },
-      raw: body,
+      // The channel service stamps every activity it accepts with its own UTC time.
+      raw: { ...body, timestamp: new Date().toISOString() },
     });
     res.status(201).json({ id });
   }
@@ -780,7 +781,7 @@ export class TeamsSimulator {
     existing.text = body.text as string | undefined;
     existing.attachments = body.attachments as unknown[] | undefined;
     existing.entities = body.entities as unknown[] | undefined;
-    existing.raw = body;
+    existing.raw = { ...body, timestamp: existing.raw.timestamp };
     res.status(200).json({ id: existing.id });
   }
 
