@@ -79,7 +79,11 @@ function workspacesOf(sims: Simulators): SimWorkspace[] {
   }
   if (sims.webex) {
     for (const org of sims.webex.orgs.values()) {
-      out.push({ platform: 'webex', externalId: org.id, name: org.name, credentials: { botToken: org.botToken } });
+      // The simulated organization's administrator lends a people-read token, as WEBEX_ADMIN_TOKEN
+      // does in production, so the demo directory is the whole organization.
+      const admin = [...sims.webex.people.values()].find((p) => p.orgId === org.id && p.type !== 'bot');
+      const adminToken = admin ? sims.webex.issueUserToken(admin.id, ['spark-admin:people_read', 'spark:all']) : undefined;
+      out.push({ platform: 'webex', externalId: org.id, name: org.name, credentials: { botToken: org.botToken, ...(adminToken ? { adminToken } : {}) } });
     }
   }
   if (sims.zoom) {

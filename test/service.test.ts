@@ -16,7 +16,13 @@ describe('the HTTP service', () => {
     expect(health.status).toBe(200);
     const ready = await fetch(`${service.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'up', jobs: 'up' });
+    // No credentials in this test's environment: sandbox mode, every platform simulated.
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      database: 'up',
+      jobs: 'up',
+      platforms: { slack: 'simulated', teams: 'simulated', webex: 'simulated', zoom: 'simulated' },
+    });
   });
 
   it('serves Prometheus metrics, including the requests it has answered', async () => {

@@ -35,10 +35,15 @@ const SCANNERS: Record<Platform, (src: string) => string[]> = {
   // operation labels such as 'messages.create'
   webex: (src) => [...src.matchAll(/'((?:people|messages|memberships|rooms|webhooks|attachmentActions)\.(?:list|get|create|update|delete|me))'/g)].map((m) => m[1]!),
   // `api.request(key, 'label', token, 'METHOD', '/path')`
-  zoom: (src) =>
-    [...src.matchAll(new RegExp(String.raw`request\s*${GENERIC}\s*[^,]+,\s*${QUOTED},\s*\w+,\s*'(GET|POST|PUT|PATCH|DELETE)',\s*${QUOTED}`, 'g'))].map(
+  // ... and the membership helper `call(workspace, 'label', 'METHOD', '/path')` (account token)
+  zoom: (src) => [
+    ...[...src.matchAll(new RegExp(String.raw`request\s*${GENERIC}\s*[^,]+,\s*${QUOTED},\s*\w+,\s*'(GET|POST|PUT|PATCH|DELETE)',\s*${QUOTED}`, 'g'))].map(
       (m) => `${m[2]} ${normalizePath(m[3]!)}`,
     ),
+    ...[...src.matchAll(new RegExp(String.raw`\bcall\s*${GENERIC}\s*workspace,\s*${QUOTED},\s*'(GET|POST|PUT|PATCH|DELETE)',\s*${QUOTED}`, 'g'))].map(
+      (m) => `${m[2]} ${normalizePath(m[3]!)}`,
+    ),
+  ],
 };
 
 /** Calls each scanner must find, so a scanner broken by a refactor fails instead of finding nothing. */
@@ -46,7 +51,7 @@ const MUST_FIND: Record<Platform, string[]> = {
   slack: ['chat.postMessage', 'users.list', 'conversations.members', 'reactions.add', 'oauth.v2.access'],
   teams: ['GET list users', 'POST add member', 'DELETE remove member', 'POST post chat message', 'POST open chat'],
   webex: ['messages.create', 'people.list', 'memberships.list', 'rooms.list'],
-  zoom: ['POST /im/chat/messages', 'GET /users', 'POST /chat/channels/{}/{}', 'DELETE /chat/channels/{}/members/{}', 'POST /chat/users/me/messages'],
+  zoom: ['POST /im/chat/messages', 'GET /users', 'POST /chat/channels/{}/members', 'DELETE /chat/channels/{}/members/{}', 'POST /chat/users/me/messages'],
 };
 
 describe.each(['slack', 'teams', 'webex', 'zoom'] as const)('%s: APIs called and scopes declared', (platform) => {
