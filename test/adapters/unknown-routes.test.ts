@@ -108,6 +108,7 @@ describe('the adapters surface such an answer as a clear AdapterError', () => {
       apiUrl: config.apiUrl,
       oauthUrl: config.oauthUrl,
       defaults: { clientId: config.clientId, clientSecret: config.clientSecret, botJid: config.botJid },
+      s2s: config.s2s,
       policy: new OutboundPolicy('zoom', FAST_POLICY),
       log: createLogger('silent'),
     });

@@ -203,6 +203,8 @@ const USER_SCOPES = ['user:read', 'chat_message:write', 'chat_message:read', 'ch
  * them (https://developers.zoom.us/docs/integrations/oauth-scopes-granular/: Users, Chat Channels).
  */
 const S2S_SCOPES = [
+  'team_chat:read:channel:admin',
+  'team_chat:read:list_channels:admin',
   'user:read:list_users:admin',
   'user:read:user:admin',
   'team_chat:read:list_members:admin',

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const tls = selfSignedCertificate();
   httpsBase = await teams.listenHttps(tls);
   const base = await world.configFor();
-  const config: AppConfig = { ...base, teams: { ...base.teams, sandbox: false, loginUrl: `${httpsBase}/login` } };
+  const config: AppConfig = { ...base, teams: { ...base.teams, configured: true, sandbox: false, loginUrl: `${httpsBase}/login` } };
   service = await spawnService(config, { NODE_EXTRA_CA_CERTS: tls.certPath });
   await world.attach(service.organizationId);
 }, 90_000);
