@@ -158,7 +158,7 @@ export const groupVerbs: CommandSpec[] = [
         lines.push(`Not added (retried every 15 minutes):`);
         for (const f of failures) {
           const p = people.get(String(f.personId));
-          lines.push(`⚠ ${p ? `${p.name} <${p.email}>` : 'someone no longer known'}: ${f.error ?? 'unknown error'} (${f.attempts} attempt${f.attempts === 1 ? '' : 's'})`);
+          lines.push(`⚠ ${p ? `${p.name} (${p.email})` : 'someone no longer known'}: ${f.error ?? 'unknown error'} (${f.attempts} attempt${f.attempts === 1 ? '' : 's'})`);
         }
         if (counts.failed > failures.length) lines.push(`… and ${counts.failed - failures.length} more.`);
       }

@@ -37,6 +37,6 @@ export async function resolvePerson(
   const matches = exact.length > 0 ? exact : await PersonModel.find({ organizationId, name: new RegExp(escapeRegex(name), 'i') }).limit(6);
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) throw new UsageError(`nobody called "${name}" is known to Crosstalk`);
-  const list = matches.slice(0, 5).map((p) => `${p.name} <${p.email}>`).join(', ');
+  const list = matches.slice(0, 5).map((p) => `${p.name} (${p.email})`).join(', ');
   throw new UsageError(`"${name}" matches several people: ${list}${matches.length > 5 ? ', …' : ''}. Use an email to pick one`);
 }

@@ -355,14 +355,14 @@ describe('admin commands', () => {
     expect(person.buildings).toEqual(['North', 'Lab']);
     expect(person.memberType).toBe('student');
     const ambiguous = await slackCommand(s, ADA, 'prompt Bulk');
-    expect(ambiguous.text).toMatch(/"Bulk" matches several people: Bulk Person \d+ <bulk\d+@northwind\.example>/);
+    expect(ambiguous.text).toMatch(/"Bulk" matches several people: Bulk Person \d+ \(bulk\d+@northwind\.example\)/);
   });
 
   it('resets a person only after the confirmation button, and they can sync again', async () => {
     const slack = s.sandbox.simulators.slack!;
     const teamId = (await workspaceOf(s, 'slack')).externalId;
     const asked = await slackCommand(s, ADA, `reset ${EVELYN}`);
-    expect(asked.text).toContain('Reset Evelyn Berezin <evelyn.berezin@northwind.example>?');
+    expect(asked.text).toContain('Reset Evelyn Berezin (evelyn.berezin@northwind.example)?');
     expect((await personByEmail(s, EVELYN)).accounts.some((a) => a.userToken)).toBe(true);
 
     const buttons = JSON.stringify(asked.blocks);

@@ -34,7 +34,7 @@ export function generalVerbs(registry: CommandRegistry): CommandSpec[] {
           : null;
         const secondaries = await secondariesOf(person);
         const lines = [
-          `**${person.name}** <${person.email}>`,
+          `**${person.name}** (${person.email})`,
           `Sync: **${person.syncState}**`,
           `Primary team: ${primary ? `${primary.name} (${PLATFORM_NAMES[primary.platform as Platform]})` : 'not chosen yet'}`,
           ...secondaries.map(

@@ -179,7 +179,7 @@ export const peopleVerbs: CommandSpec[] = [
     admin: true,
     async confirm(ctx, { words }) {
       const person = await onePerson(ctx, words);
-      return `Reset ${person.name} <${person.email}>? This breaks all their syncs and deletes their authorizations and Crosstalk data.`;
+      return `Reset ${person.name} (${person.email})? This breaks all their syncs and deletes their authorizations and Crosstalk data.`;
     },
     async run(ctx, { words }) {
       const person = await onePerson(ctx, words);
