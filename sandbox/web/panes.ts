@@ -8,6 +8,7 @@
 import type { Platform } from '../../src/chat-adapter.js';
 import { slackToNeutral } from '../../adapters/slack/format.js';
 import { toNeutral as teamsToNeutral } from '../../adapters/teams/format.js';
+import { unicodeFor } from '../../src/format/emoji.js';
 import { toNeutral as webexToNeutral } from '../../adapters/webex/format.js';
 import { userMessageToNeutral, zoomMarkdownToNeutral } from '../../adapters/zoom/format.js';
 import type { Simulators } from '../index.js';
@@ -162,7 +163,7 @@ function slackPane(slack: SlackSimulator, target: Target, changed: () => void): 
         author: m.botId ? (m.username ?? 'Crosstalk') : nameOf(m.user),
         bot: Boolean(m.botId),
         mine,
-        text: slackToNeutral(m.text),
+        text: showEmoji(slackToNeutral(m.text)),
         at: new Date(Number(m.ts) * 1000).toISOString(),
         buttons: visible(slackButtons(m.blocks)),
         edited: Boolean(m.edited) && !m.botId ? true : undefined,
@@ -176,7 +177,7 @@ function slackPane(slack: SlackSimulator, target: Target, changed: () => void): 
       author: 'Crosstalk',
       bot: true,
       mine: false,
-      text: slackToNeutral(e.text),
+      text: showEmoji(slackToNeutral(e.text)),
       at: new Date(Number(e.ts) * 1000).toISOString(),
       buttons: visible(slackButtons(e.blocks)),
       note: 'Only visible to you',
@@ -276,6 +277,14 @@ function slackPane(slack: SlackSimulator, target: Target, changed: () => void): 
   };
 }
 
+/**
+ * Emoji as every platform's client draws them: the picture (Unicode), not the `:shortcode:`; an
+ * inline avatar image (Teams' bot-sync header) is drawn by the client, not shown as markup.
+ */
+function showEmoji(text: string): string {
+  return text.replace(/!\[[^\]]*\]\([^)]*\)\s*/g, '').replace(/:([a-z0-9_+-]+(?:::skin-tone-[2-6])?):/g, (whole, code: string) => unicodeFor(code) ?? whole);
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -346,7 +355,7 @@ function teamsPane(teams: TeamsSimulator, target: Target): PlatformPane {
             author: bot ? a.from?.name || 'Crosstalk' : a.from?.name || nameOf(userId),
             bot,
             mine: !bot,
-            text: a.text ? teamsToNeutral(a.text) : '',
+            text: a.text ? showEmoji(teamsToNeutral(a.text)) : '',
             at: typeof a.raw.timestamp === 'string' ? a.raw.timestamp : undefined,
             buttons: cardButtons(attachments),
             edited: a.raw.edited === true ? true : undefined,
@@ -369,7 +378,7 @@ function teamsPane(teams: TeamsSimulator, target: Target): PlatformPane {
               author: nameOf(m.from),
               bot: false,
               mine: m.from === userId,
-              text: m.contentType === 'html' ? teamsToNeutral(m.content) : m.content,
+              text: showEmoji(m.contentType === 'html' ? teamsToNeutral(m.content) : m.content),
               at: m.lastModified,
               buttons: [],
             })),
@@ -436,7 +445,7 @@ function webexPane(webex: WebexSimulator, changed: () => void): PlatformPane {
           author: nameOf(m.personId),
           bot: isBot(m.personId),
           mine: m.personId === userId,
-          text: m.markdown ? webexToNeutral(m.markdown) : (m.text ?? ''),
+          text: showEmoji(m.markdown ? webexToNeutral(m.markdown) : (m.text ?? '')),
           at: m.created,
           buttons: cardButtons(m.attachments),
           edited: m.edits > 0 ? true : undefined,
@@ -558,7 +567,7 @@ function zoomPane(zoom: ZoomSimulator, target: Target, changed: () => void): Pla
           author: nameOf(m.senderId),
           bot: false,
           mine: m.senderId === userId,
-          text: userMessageToNeutral(m.message, (m.richText ?? []) as never),
+          text: showEmoji(userMessageToNeutral(m.message, (m.richText ?? []) as never)),
           at: m.sentAt.toISOString(),
           buttons: [],
           edited: m.edits > 0 ? true : undefined,
