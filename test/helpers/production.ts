@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import type { Platform } from '../../src/chat-adapter.js';
 import { freePort } from '../../src/db/embedded.js';
 import type { RecordedCall } from '../../sandbox/simulators/sim-core.js';
@@ -53,7 +54,7 @@ function lines(child: ChildProcess, onLine: (line: string) => void): () => strin
 async function post<T>(url: string, body: unknown): Promise<T> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const json = (await res.json()) as T & { error?: string };
-  if (!res.ok) throw new Error(`simulator control ${url}: ${json.error ?? res.status}`);
+  expect(res.status, `simulator control ${url}: ${json.error ?? res.status}`).toBe(200);
   return json;
 }
 

@@ -1,5 +1,6 @@
 /** Shared steps for people-sync tests on the sandboxed service. */
 import type { Types } from 'mongoose';
+import { expect } from 'vitest';
 import type { Platform } from '../../src/chat-adapter.js';
 import { PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
 import type { RecordedCall } from '../../sandbox/simulators/sim-core.js';
@@ -90,7 +91,7 @@ export async function slackCommand(s: SandboxService, email: string, commandText
   const userId = await userIdOn(s, email, 'slack');
   const before = lastSeq(s, 'slack');
   const delivery = await slack.sendSlashCommand(s.url, { teamId, userId, text: commandText });
-  if (delivery.status !== 200) throw new Error(`slash command answered ${delivery.status}: ${delivery.text}`);
+  expect(delivery.status, `slash command answered ${delivery.status}: ${delivery.text}`).toBe(200);
   let body = JSON.parse(delivery.text) as { text: string; blocks?: unknown[] };
   if (WORKING.test(body.text)) body = await laterAnswer(s, teamId, userId, before);
   // What the person reads: Slack shows &lt; &gt; &amp; as the characters.
