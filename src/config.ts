@@ -8,7 +8,7 @@
  * simulators (loaded only in this mode).
  */
 import { z } from 'zod';
-import type { Platform } from './chat-adapter.js';
+import { PLATFORMS, type Platform } from './chat-adapter.js';
 
 const optionalString = z
   .string()
@@ -200,16 +200,14 @@ export class ConfigError extends Error {
   }
 }
 
-const ALL_PLATFORMS = ['slack', 'teams', 'webex', 'zoom'] as const;
-
 /** Platforms whose credentials are set in the environment. */
 export function configuredPlatforms(config: AppConfig): Platform[] {
-  return ALL_PLATFORMS.filter((p) => config[p].configured);
+  return PLATFORMS.filter((p) => config[p].configured);
 }
 
 /** Platforms that are on: configured ones, plus the simulated ones in sandbox mode. */
 export function enabledPlatforms(config: AppConfig): Platform[] {
-  return ALL_PLATFORMS.filter((p) => config[p].configured || config[p].sandbox);
+  return PLATFORMS.filter((p) => config[p].configured || config[p].sandbox);
 }
 
 /** Reads and validates the environment; throws `ConfigError` listing every problem. */

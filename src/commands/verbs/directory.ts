@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Platform } from '../../chat-adapter.js';
+import { PLATFORMS, type Platform } from '../../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, workspaceRef } from '../../core/core.js';
 import { DIRECTORY_SYNC_JOB, type DirectorySyncData } from '../../jobs/directory-sync.job.js';
 import { WorkspaceModel } from '../../models/index.js';
@@ -75,7 +75,7 @@ export const directoryVerbs: CommandSpec[] = [
           } · webhooks ${yesNo(health.webhooksRegistered)} · last sync: ${lastText}${health.detail ? `\n    ${health.detail}` : ''}`,
         );
       }
-      const off = (['slack', 'teams', 'webex', 'zoom'] as const).filter((p) => !ctx.core.adapters.has(p));
+      const off = PLATFORMS.filter((p) => !ctx.core.adapters.has(p));
       if (off.length) lines.push(`Not configured: ${off.map((p) => PLATFORM_NAMES[p]).join(', ')} (no credentials in this deployment).`);
       return lines.join('\n');
     },
