@@ -115,6 +115,7 @@ export const DEFAULT_BOT_SCOPES = [
   'users.profile:read',
   'channels:manage',
   'channels:read',
+  'groups:read',
   'groups:write',
 ];
 
