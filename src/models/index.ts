@@ -8,7 +8,7 @@ export { ConversationModel } from './conversation.model.js';
 export { MessageLinkModel } from './message-link.model.js';
 export { InboundEventModel } from './inbound-event.model.js';
 export { GroupSyncModel, GroupSyncMemberModel, GroupSyncRemovalModel } from './group-sync.model.js';
-export { ContactGroupModel, ContactSyncModel } from './contact.model.js';
+export { ContactGroupModel, ContactGroupMemberModel, ContactGroupRemovalModel, ContactSyncModel, ContactSyncRunModel } from './contact.model.js';
 export { EventModel } from './event.model.js';
 export { AdapterStateModel } from './adapter-state.model.js';
 export { UnscopedQueryError } from './org-scope.js';
