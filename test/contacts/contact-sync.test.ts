@@ -4,7 +4,8 @@ import { startSandboxService, type SandboxService } from '../helpers/sandbox-ser
 import { ContactSyncModel, PersonModel } from '../../src/models/index.js';
 import { syncedContactsOf } from '../../src/contacts/contact-sync.service.js';
 import { lastRuns } from '../../src/contacts/contact-records.js';
-import { eventually, importAll, slackCommander } from '../groups/helpers.js';
+import { eventually, importAll } from '../groups/helpers.js';
+import { slackUser } from './helpers.js';
 
 describe('contact groups and contact syncs through slash commands', () => {
   let env: SandboxService;
@@ -12,7 +13,7 @@ describe('contact groups and contact syncs through slash commands', () => {
   let team: string;
   let accounting: string;
   const u = {} as Record<string, string>;
-  const as = (name: string) => slackCommander(env, team, u[name]);
+  const as = (name: string) => slackUser(env, team, u[name]);
   const slack = () => env.sandbox.simulators.slack!;
 
   async function lastRun(name: string) {
