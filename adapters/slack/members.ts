@@ -89,6 +89,10 @@ export function slackMembers(api: SlackApi, botTokenFor: (workspace: WorkspaceRe
           return res.channel ? slackChannelInfo(res.channel as SlackChannel, res.response_metadata?.scopes) : undefined;
         } catch (err) {
           if (slackError(err) === 'channel_not_found') return undefined;
+          if (slackError(err) === 'missing_scope') {
+            const needed = (err as { data?: { needed?: string } }).data?.needed ?? 'channels:read';
+            return { id: reference.id, name: reference.id, canManage: false, detail: `the Crosstalk app lacks the ${needed} scope; reinstall it with the current manifest` };
+          }
           throw toAdapterError('conversations.info', err);
         }
       }
