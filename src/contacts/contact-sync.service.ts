@@ -1,14 +1,16 @@
 /**
  * Contact groups and contact syncs. Everything is keyed on stable person ids, never on email
- * text, so renaming an email changes nothing here. A sync stores, once, the destination people
- * its last run resolved and the source group's members at that run; a person's synced contacts
- * are found by looking up the syncs whose destination list holds them. Storage and work therefore
- * grow with sources + destinations, never with their product.
+ * text, so renaming an email changes nothing here. Each run of a sync stores, once, the
+ * destination people it resolved and the source group's members it read (`contact-records.ts`);
+ * a person's synced contacts are found through the newest runs whose destination list holds them.
+ * Storage and work therefore grow with sources + destinations, never with their product, and
+ * every write is an insert or a delete by id, so concurrent edits and runs stay exact.
  */
 import { Types, type HydratedDocument } from 'mongoose';
 import type { Platform } from '../chat-adapter.js';
 import { PLATFORM_NAMES, type Core } from '../core/core.js';
 import { ContactGroupModel, ContactSyncModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
+import { claimGroup, deleteRuns, deliveredTo, deliveriesTo, insertMembers, membersOfGroups, recordRun, removeMembers } from './contact-records.js';
 import type { ContactSync } from '../models/contact.model.js';
 import type { PersonDoc } from '../models/person.model.js';
 import { eventLog } from '../services/event-log.js';
@@ -48,9 +50,18 @@ function escapeRegex(text: string): string {
 
 // ---- contact groups -------------------------------------------------------------------------
 
-/** A person's own contact groups, by name. */
-export async function ownGroups(organizationId: Types.ObjectId, ownerPersonId: Types.ObjectId) {
-  return ContactGroupModel.find({ organizationId, ownerPersonId }).sort({ name: 1 }).lean();
+/** A contact group with its members' person ids. */
+export interface OwnGroup {
+  _id: Types.ObjectId;
+  name: string;
+  memberPersonIds: Types.ObjectId[];
+}
+
+/** A person's own contact groups, by name, with their members. */
+export async function ownGroups(organizationId: Types.ObjectId, ownerPersonId: Types.ObjectId): Promise<OwnGroup[]> {
+  const groups = await ContactGroupModel.find({ organizationId, ownerPersonId }, { name: 1 }).sort({ name: 1 }).lean();
+  const members = await membersOfGroups(organizationId, groups.map((g) => g._id));
+  return groups.map((g) => ({ _id: g._id, name: g.name, memberPersonIds: members.get(String(g._id)) ?? [] }));
 }
 
 async function ownGroup(organizationId: Types.ObjectId, ownerPersonId: Types.ObjectId, name: string) {
@@ -63,12 +74,15 @@ export async function syncedContactsOf(
   organizationId: Types.ObjectId,
   personId: Types.ObjectId,
 ): Promise<Array<{ syncName: string; groupName: string; source?: ContactPerson; contacts: ContactPerson[] }>> {
-  const syncs = await ContactSyncModel.find(
-    { organizationId, resolvedPersonIds: personId },
-    { name: 1, sourcePersonId: 1, contactGroupId: 1, contactPersonIds: 1 },
-  )
-    .sort({ name: 1 })
-    .lean();
+  const deliveries = await deliveriesTo(organizationId, personId);
+  if (deliveries.length === 0) return [];
+  const delivered = new Map(deliveries.map((d) => [String(d.contactSyncId), d.contactPersonIds]));
+  // Runs of a sync deleted meanwhile are not shown: only syncs that still exist count.
+  const syncs = (
+    await ContactSyncModel.find({ organizationId, _id: { $in: deliveries.map((d) => d.contactSyncId) } }, { name: 1, sourcePersonId: 1, contactGroupId: 1 })
+      .sort({ name: 1 })
+      .lean()
+  ).map((s) => ({ ...s, contactPersonIds: delivered.get(String(s._id)) ?? [] }));
   if (syncs.length === 0) return [];
   const groups = new Map(
     (await ContactGroupModel.find({ organizationId, _id: { $in: syncs.map((s) => s.contactGroupId) } }, { name: 1 }).lean()).map((g) => [String(g._id), g.name]),
@@ -98,25 +112,35 @@ async function refuseSyncedGroup(organizationId: Types.ObjectId, owner: PersonDo
   }
 }
 
-/** Adds people to one of the owner's groups (created on first use). */
+/**
+ * Adds people to one of the owner's groups (created on first use). Of concurrent adds of one
+ * person, exactly one reports them added.
+ */
 export async function addToGroup(organizationId: Types.ObjectId, owner: PersonDoc, groupName: string, people: PersonDoc[]): Promise<{ added: string[]; already: string[] }> {
   const name = groupName.trim();
   if (!GROUP_NAME.test(name)) throw new ContactError('a contact group name is 1–60 characters without commas');
   const existing = await ownGroup(organizationId, owner._id, name);
   if (!existing) await refuseSyncedGroup(organizationId, owner, name);
-  const members = new Set((existing?.memberPersonIds ?? []).map(String));
-  const added = people.filter((p) => !members.has(String(p._id)));
-  const already = people.filter((p) => members.has(String(p._id)));
-  await ContactGroupModel.updateOne(
-    { organizationId, ownerPersonId: owner._id, name: existing?.name ?? name },
-    { $addToSet: { memberPersonIds: { $each: added.map((p) => p._id) } }, $setOnInsert: { organizationId, ownerPersonId: owner._id, name: existing?.name ?? name } },
-    { upsert: true },
-  );
-  return { added: added.map((p) => p.name), already: already.map((p) => p.name) };
+  const groupId = existing?._id ?? (await claimGroup(organizationId, owner._id, name));
+  const added = await insertMembers(organizationId, groupId, people.map((p) => p._id));
+  if (!added) throw new ContactError(`your contact group "${existing?.name ?? name}" was deleted while adding; try again`);
+  return {
+    added: people.filter((p) => added.has(String(p._id))).map((p) => p.name),
+    already: people.filter((p) => !added.has(String(p._id))).map((p) => p.name),
+  };
 }
 
-/** Removes people from one of the owner's groups; synced contacts are refused with the owning sync named. */
-export async function removeFromGroup(organizationId: Types.ObjectId, owner: PersonDoc, groupName: string, people: PersonDoc[]): Promise<{ removed: string[] }> {
+/**
+ * Removes people from one of the owner's groups; synced contacts are refused with the owning sync
+ * named. Of concurrent removals of one person, exactly one reports them removed (`gone` lists the
+ * people someone else removed first).
+ */
+export async function removeFromGroup(
+  organizationId: Types.ObjectId,
+  owner: PersonDoc,
+  groupName: string,
+  people: PersonDoc[],
+): Promise<{ removed: string[]; gone: string[] }> {
   const group = await ownGroup(organizationId, owner._id, groupName);
   if (!group) {
     await refuseSyncedGroup(organizationId, owner, groupName);
@@ -136,16 +160,18 @@ export async function removeFromGroup(organizationId: Types.ObjectId, owner: Per
     }
     throw new ContactError(`${missing.map((p) => p.name).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in your group "${group.name}"`);
   }
-  await ContactGroupModel.updateOne({ organizationId, _id: group._id }, { $pullAll: { memberPersonIds: people.map((p) => p._id) } });
-  return { removed: people.map((p) => p.name) };
+  const removed = await removeMembers(organizationId, group._id, people.map((p) => p._id));
+  return {
+    removed: people.filter((p) => removed.has(String(p._id))).map((p) => p.name),
+    gone: people.filter((p) => !removed.has(String(p._id))).map((p) => p.name),
+  };
 }
 
 // ---- contact syncs --------------------------------------------------------------------------
 
 /** Finds a sync by name, or says which exist. */
 export async function findContactSync(organizationId: Types.ObjectId, name: string): Promise<ContactSyncDoc> {
-  // The id lists can be long; they are never needed to describe a sync.
-  const sync = await ContactSyncModel.findOne({ organizationId, name }).select('-resolvedPersonIds -contactPersonIds');
+  const sync = await ContactSyncModel.findOne({ organizationId, name });
   if (sync) return sync as ContactSyncDoc;
   const names = (await ContactSyncModel.find({ organizationId }, { name: 1 }).sort({ name: 1 }).limit(20).lean()).map((s) => s.name);
   throw new ContactError(`there is no contact sync called "${name}"${names.length ? `; there are: ${names.join(', ')}` : ''}`);
@@ -237,12 +263,18 @@ export interface ContactRunResult {
   problems: string[];
 }
 
-/** Runs one contact sync: snapshot the source group, re-resolve destinations, store both once. */
+/**
+ * Runs one contact sync: snapshot the source group, re-resolve destinations, store both once as
+ * a new run record. Concurrent runs each store their own; the one that started reading last is
+ * what destinations see.
+ */
 export async function runContactSync(core: Core, organizationId: Types.ObjectId, syncId: Types.ObjectId): Promise<ContactRunResult | undefined> {
+  // Taken before anything is read, so run records order by what they saw.
+  const runId = new Types.ObjectId();
   const sync = await ContactSyncModel.findOne({ organizationId, _id: syncId }).lean();
   if (!sync) return undefined;
   const fail = async (error: string) => {
-    await ContactSyncModel.updateOne({ organizationId, _id: sync._id }, { $set: { 'lastRun.at': new Date(), 'lastRun.status': 'failed', 'lastRun.error': error } });
+    await recordRun(organizationId, sync._id, runId, { at: new Date(), status: 'failed', error });
     await eventLog.record(organizationId, { type: 'contactsync.run', outcome: 'failed', subject: sync.name, message: `Contact sync ${sync.name} failed: ${error}` });
     throw new ContactError(error);
   };
@@ -250,33 +282,27 @@ export async function runContactSync(core: Core, organizationId: Types.ObjectId,
   if (!source) return fail('its source person no longer exists');
   const group = await ContactGroupModel.findOne({ organizationId, _id: sync.contactGroupId }).lean();
   if (!group) return fail("its source contact group no longer exists");
-  const contacts = (await PersonModel.distinct('_id', { organizationId, _id: { $in: group.memberPersonIds } })) as Types.ObjectId[];
+  const memberIds = (await membersOfGroups(organizationId, [group._id])).get(String(group._id)) ?? [];
+  const contacts = (await PersonModel.distinct('_id', { organizationId, _id: { $in: memberIds } })) as Types.ObjectId[];
   const { ids, problems } = await resolveDestinations(core, organizationId, sync.destinations as Destination[]);
   ids.delete(String(sync.sourcePersonId));
-  const previous = new Set(sync.resolvedPersonIds.map(String));
+  const previous = new Set((await deliveredTo(organizationId, sync._id)).map(String));
   let joined = 0;
   for (const id of ids) if (!previous.has(id)) joined += 1;
   let left = 0;
   for (const id of previous) if (!ids.has(id)) left += 1;
   const result: ContactRunResult = { destinations: ids.size, contacts: contacts.length, joined, left, problems };
-  await ContactSyncModel.updateOne(
-    { organizationId, _id: sync._id },
-    {
-      $set: {
-        resolvedPersonIds: [...ids].map((id) => new Types.ObjectId(id)),
-        contactPersonIds: contacts,
-        lastRun: {
-          at: new Date(),
-          destinations: ids.size,
-          contacts: contacts.length,
-          joined,
-          left,
-          status: problems.length ? 'partial' : 'succeeded',
-          ...(problems[0] ? { error: problems[0] } : {}),
-        },
-      },
-    },
-  );
+  await recordRun(organizationId, sync._id, runId, {
+    at: new Date(),
+    status: problems.length ? 'partial' : 'succeeded',
+    destinations: ids.size,
+    contacts: contacts.length,
+    joined,
+    left,
+    ...(problems[0] ? { error: problems[0] } : {}),
+    resolvedPersonIds: [...ids].map((id) => new Types.ObjectId(id)),
+    contactPersonIds: contacts,
+  });
   await eventLog.record(organizationId, {
     type: 'contactsync.run',
     outcome: problems.length && ids.size === 0 ? 'failed' : 'succeeded',
@@ -287,9 +313,13 @@ export async function runContactSync(core: Core, organizationId: Types.ObjectId,
   return result;
 }
 
-/** Deletes a sync: its destinations stop seeing its contacts at once. */
+/**
+ * Deletes a sync: its destinations stop seeing its contacts at once, and every run it stored is
+ * deleted (a run still in flight sweeps its own record when it finds the sync gone).
+ */
 export async function deleteContactSync(sync: ContactSyncDoc, actorPersonId?: Types.ObjectId): Promise<void> {
   await ContactSyncModel.deleteOne({ organizationId: sync.organizationId, _id: sync._id });
+  await deleteRuns(sync.organizationId, sync._id);
   await eventLog.record(sync.organizationId, {
     type: 'contactsync.delete',
     outcome: 'succeeded',

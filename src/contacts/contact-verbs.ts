@@ -8,6 +8,7 @@ import { ContactGroupModel, ContactSyncModel, PersonModel } from '../models/inde
 import type { PersonDoc } from '../models/person.model.js';
 import { resolvePerson } from '../people/resolve.js';
 import { CONTACT_RUN_JOB, type ContactRunJobData } from './contact-sync.jobs.js';
+import { lastRuns } from './contact-records.js';
 import {
   addToGroup,
   ContactError,
@@ -158,8 +159,10 @@ export const contactVerbs: CommandSpec[] = [
       const me = caller(ctx);
       if (words.length < 2) throw new UsageError('name a group and at least one person');
       const found = await people(ctx, words.slice(1));
-      const { removed } = await service(() => removeFromGroup(ctx.organization._id, me, words[0], found));
-      return `Removed ${removed.join(', ')} from "${words[0]}".`;
+      const { removed, gone } = await service(() => removeFromGroup(ctx.organization._id, me, words[0], found));
+      return [removed.length ? `Removed ${removed.join(', ')} from "${words[0]}".` : '', gone.length ? `${gone.join(', ')} ${gone.length === 1 ? 'was' : 'were'} already gone.` : '']
+        .filter(Boolean)
+        .join(' ');
     },
   },
   {
@@ -220,18 +223,19 @@ export const contactVerbs: CommandSpec[] = [
     async run(ctx, { words }) {
       if (words.length) throw new UsageError(`unexpected "${words[0]}"`);
       const organizationId = ctx.organization._id;
-      const syncs = await ContactSyncModel.find({ organizationId }, { resolvedPersonIds: 0, contactPersonIds: 0 }).sort({ name: 1 }).lean();
+      const syncs = await ContactSyncModel.find({ organizationId }).sort({ name: 1 }).lean();
       if (syncs.length === 0) return 'No contact syncs yet. Create one with `/crosstalk contactsync create`.';
+      const runs = await lastRuns(organizationId, syncs.map((s) => s._id));
       const sources = new Map((await PersonModel.find({ organizationId, _id: { $in: syncs.map((s) => s.sourcePersonId) } }, { name: 1 }).lean()).map((p) => [String(p._id), p.name]));
       const groups = new Map((await ContactGroupModel.find({ organizationId, _id: { $in: syncs.map((s) => s.contactGroupId) } }, { name: 1 }).lean()).map((g) => [String(g._id), g.name]));
       return [
         '**Contact syncs**',
-        ...syncs.map(
-          (s) =>
-            `• **${s.name}** · ${sources.get(String(s.sourcePersonId)) ?? '?'}'s "${groups.get(String(s.contactGroupId)) ?? '?'}" → ${s.destinations.length} destination(s) · last run ${when(s.lastRun?.at)}${
-              s.lastRun?.at ? ` (${s.lastRun.contacts ?? 0} contacts to ${s.lastRun.destinations ?? 0} people)` : ''
-            }`,
-        ),
+        ...syncs.map((s) => {
+          const last = runs.get(String(s._id));
+          return `• **${s.name}** · ${sources.get(String(s.sourcePersonId)) ?? '?'}'s "${groups.get(String(s.contactGroupId)) ?? '?'}" → ${s.destinations.length} destination(s) · last run ${when(last?.at)}${
+            last?.at ? ` (${last.contacts ?? 0} contacts to ${last.destinations ?? 0} people)` : ''
+          }`;
+        }),
       ].join('\n');
     },
   },
@@ -246,7 +250,7 @@ export const contactVerbs: CommandSpec[] = [
       const source = await PersonModel.findOne({ organizationId, _id: sync.sourcePersonId }, { name: 1, email: 1 }).lean();
       const group = await ContactGroupModel.findOne({ organizationId, _id: sync.contactGroupId }, { name: 1 }).lean();
       const destinations = await describeDestinations(organizationId, sync.destinations as Destination[]);
-      const last = sync.lastRun;
+      const last = (await lastRuns(organizationId, [sync._id])).get(String(sync._id));
       return [
         `**${sync.name}**`,
         `Source: ${source ? `${source.name} (${source.email})` : 'a person no longer known'} · group "${group?.name ?? 'deleted'}"`,
@@ -274,7 +278,8 @@ export const contactVerbs: CommandSpec[] = [
     admin: true,
     async confirm(ctx, { words }) {
       const sync = await service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
-      return `Delete contact sync ${sync.name}? Its ${sync.lastRun?.destinations ?? 0} destination people lose its synced contacts. The source's own group is kept.`;
+      const last = (await lastRuns(ctx.organization._id, [sync._id])).get(String(sync._id));
+      return `Delete contact sync ${sync.name}? Its ${last?.destinations ?? 0} destination people lose its synced contacts. The source's own group is kept.`;
     },
     async run(ctx, { words }) {
       const sync = await service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));

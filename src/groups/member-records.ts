@@ -53,7 +53,11 @@ export interface Claim {
   replaces?: Types.ObjectId;
 }
 
-function duplicateKeyOnly(err: unknown): number[] | undefined {
+/**
+ * For an insert that failed only on unique keys (E11000): the indexes of the documents that lost
+ * (empty for a single-document insert); undefined for any other failure.
+ */
+export function duplicateKeyOnly(err: unknown): number[] | undefined {
   const e = err as { code?: number; writeErrors?: Array<{ index: number; code?: number; err?: { code?: number } }> | { index: number; code?: number } };
   const list = Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : [];
   if (list.length === 0) return e?.code === 11000 ? [] : undefined;

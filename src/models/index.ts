@@ -10,7 +10,7 @@ export { RelayReceiptModel } from './relay-receipt.model.js';
 export { DirectoryVersionModel } from './directory-version.model.js';
 export { InboundEventModel } from './inbound-event.model.js';
 export { GroupSyncModel, GroupSyncMemberModel, GroupSyncRemovalModel } from './group-sync.model.js';
-export { ContactGroupModel, ContactSyncModel } from './contact.model.js';
+export { ContactGroupModel, ContactGroupMemberModel, ContactGroupRemovalModel, ContactSyncModel, ContactSyncRunModel } from './contact.model.js';
 export { EventModel } from './event.model.js';
 export { AdapterStateModel } from './adapter-state.model.js';
 export { UnscopedQueryError } from './org-scope.js';

@@ -10,7 +10,6 @@ import type { Types } from 'mongoose';
 import type { Platform } from '../chat-adapter.js';
 import { PLATFORM_NAMES } from '../core/core.js';
 import {
-  ContactGroupModel,
   PersonModel,
   PlatformAccountModel,
   PromptTokenModel,
@@ -19,6 +18,7 @@ import {
 import type { PersonDoc } from '../models/person.model.js';
 import type { WorkspaceDoc } from '../models/workspace.model.js';
 import { eventLog } from '../services/event-log.js';
+import { deleteGroupsOf } from '../contacts/contact-records.js';
 
 /** One secondary workspace of a person, as admins see it. */
 export interface SecondaryView {
@@ -119,7 +119,7 @@ export async function resetPerson(person: PersonDoc, actorPersonId?: Types.Objec
     },
   );
   await PromptTokenModel.deleteMany({ organizationId, personId: person._id });
-  await ContactGroupModel.deleteMany({ organizationId, ownerPersonId: person._id });
+  await deleteGroupsOf(organizationId, person._id);
   await PersonModel.updateOne(
     { organizationId, _id: person._id },
     { $set: { syncState: 'off' }, $unset: { primaryWorkspaceId: 1, primarySource: 1, lastPromptedAt: 1, lastAutoPromptedAt: 1 } },

@@ -381,6 +381,35 @@ function handlers(state: SlackSimState, opts: WebApiOptions): Record<string, Han
       return {};
     },
 
+    // conversations.info / conversations.list (docs.slack.dev reference; slack_kit's
+    // conversations.info.json and conversations.list.json method specs): scopes by channel type
+    // (`channels:read` public, `groups:read` private); a private channel the caller is not in is
+    // `channel_not_found`; `types` defaults to `public_channel`; `limit` ≤ 1000; cursor paging
+    // through `response_metadata.next_cursor`; `exclude_archived` (nothing is archived here).
+    'conversations.info': ({ body, auth, ws }) => {
+      const conv = ws.conversations.get(required(body, 'channel', 'channel_not_found')) ?? fail('channel_not_found');
+      if (conv.kind !== 'public' && !conv.members.has(auth.userId)) fail('channel_not_found');
+      needScope(auth, conv.kind === 'public' ? 'channels:read' : conv.kind === 'private' ? 'groups:read' : conv.kind === 'im' ? 'im:read' : 'mpim:read');
+      return { channel: conversationObject(conv, auth.userId) };
+    },
+
+    'conversations.list': ({ body, auth, ws }) => {
+      const types = parseList(str(body, 'types') ?? 'public_channel');
+      const kinds: Record<string, { kind: SimConversation['kind']; scope: string }> = {
+        public_channel: { kind: 'public', scope: 'channels:read' },
+        private_channel: { kind: 'private', scope: 'groups:read' },
+        im: { kind: 'im', scope: 'im:read' },
+        mpim: { kind: 'mpim', scope: 'mpim:read' },
+      };
+      if (types.some((t) => !kinds[t])) fail('invalid_types');
+      for (const t of types) needScope(auth, kinds[t]!.scope);
+      if (Number(str(body, 'limit') ?? 0) > 1000) fail('invalid_limit');
+      const wanted = new Set(types.map((t) => kinds[t]!.kind));
+      const visible = [...ws.conversations.values()].filter((c) => wanted.has(c.kind) && (c.kind === 'public' || c.members.has(auth.userId)));
+      const { items, next } = page(visible, body, 'channel', (c) => c.id);
+      return { channels: items.map((c) => conversationObject(c, auth.userId)), response_metadata: { next_cursor: next } };
+    },
+
     'conversations.members': ({ body, ws, auth }) => {
       const conv = ws.conversations.get(required(body, 'channel', 'channel_not_found')) ?? fail('channel_not_found');
       if (conv.kind !== 'public' && !conv.members.has(auth.userId)) fail('channel_not_found');

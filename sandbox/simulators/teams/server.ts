@@ -565,6 +565,7 @@ export class TeamsSimulator {
     app.get(`${g}/teams/:tid/channels/:cid/members`, (req, res) => this.listChannelMembers(req, res));
     app.delete(`${g}/teams/:tid/members/:mid`, (req, res) => this.removeMember(req, res, false));
     app.delete(`${g}/teams/:tid/channels/:cid/members/:mid`, (req, res) => this.removeMember(req, res, true));
+    this.teamAndChannelRoutes(g);
     app.post(`${g}/chats`, (req, res) => this.createChat(req, res));
     app.post(`${g}/chats/:cid/messages`, (req, res) => this.postChatMessage(req, res));
     app.patch(`${g}/chats/:cid/messages/:mid`, (req, res) => this.patchChatMessage(req, res));
@@ -888,6 +889,96 @@ export class TeamsSimulator {
     const user = this.tenant(token.tenantId).users.get(token.userId);
     if (!user) return graphError(res, 404, 'Request_ResourceNotFound', 'User not found.');
     res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity', ...this.graphUser(user) });
+  }
+
+  /**
+   * Teams and channels as Graph v1.0 describes them (learn.microsoft.com/graph/api/teams-list,
+   * team-get, channel-list, channel-get): `GET /teams` lists the tenant's teams with only `id`,
+   * `displayName`, `description` and `visibility` filled in, supports `$filter`, `$select`,
+   * `$top` and `$skiptoken`; `GET /teams/{id}` gives the whole team (`isArchived` included);
+   * channels carry `membershipType`. Only `displayName eq '…'` filters are understood here; other
+   * filters get Graph's 400 `BadRequest` "Invalid filter clause". Unknown ids are 404 `NotFound`.
+   */
+  private teamAndChannelRoutes(g: string): void {
+    const app = this.sim.app;
+    const nameFilter = (req: Request, res: Response): { ok: boolean; name?: string } => {
+      const filter = req.query.$filter;
+      if (filter === undefined) return { ok: true };
+      const m = /^\s*displayName\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(String(filter));
+      if (!m) {
+        graphError(res, 400, 'BadRequest', 'Invalid filter clause');
+        return { ok: false };
+      }
+      return { ok: true, name: m[1]!.replace(/''/g, "'") };
+    };
+    const pageOf = <T>(req: Request, res: Response, items: T[], path: string, context: string, shape: (t: T) => Record<string, unknown>) => {
+      const top = Math.min(Math.max(Number(req.query.$top ?? 100) || 100, 1), 999);
+      const offset = req.query.$skiptoken ? Number(Buffer.from(String(req.query.$skiptoken), 'base64url').toString()) || 0 : 0;
+      const body: Record<string, unknown> = {
+        '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`,
+        value: items.slice(offset, offset + top).map((t) => this.select(shape(t), req.query.$select)),
+      };
+      if (offset + top < items.length) {
+        const next = new URL(`${this.graphUrl}${path}`);
+        for (const k of ['$filter', '$select'] as const) if (req.query[k]) next.searchParams.set(k, String(req.query[k]));
+        next.searchParams.set('$top', String(top));
+        next.searchParams.set('$skiptoken', Buffer.from(String(offset + top)).toString('base64url'));
+        body['@odata.nextLink'] = next.toString();
+      }
+      res.json(body);
+    };
+    const teamJson = (t: SimTeam, full: boolean) => ({
+      id: t.id,
+      createdDateTime: null,
+      displayName: t.displayName,
+      description: null,
+      visibility: 'private',
+      isArchived: full ? false : null,
+      webUrl: full ? `https://teams.microsoft.com/l/team/${encodeURIComponent(t.id)}` : null,
+    });
+    const channelJson = (c: SimTeam['channels'] extends Map<string, infer C> ? C : never) => ({
+      id: c.id,
+      createdDateTime: null,
+      displayName: c.displayName,
+      description: null,
+      membershipType: c.membershipType,
+      isArchived: false,
+    });
+    const teamOf = (req: Request, res: Response): SimTeam | undefined => {
+      const token = this.graphAuth(req, res, ['graph-app', 'graph-user']);
+      if (!token) return undefined;
+      const team = this.tenant(token.tenantId).teams.get(String(req.params.tid));
+      if (!team) graphError(res, 404, 'NotFound', 'No team found with Group Id ' + req.params.tid);
+      return team;
+    };
+
+    app.get(`${g}/teams`, (req, res) => {
+      const token = this.graphAuth(req, res, ['graph-app', 'graph-user']);
+      if (!token) return;
+      const filter = nameFilter(req, res);
+      if (!filter.ok) return;
+      const teams = [...this.tenant(token.tenantId).teams.values()].filter((t) => filter.name === undefined || t.displayName.toLowerCase() === filter.name.toLowerCase());
+      pageOf(req, res, teams, '/teams', 'teams', (t) => teamJson(t, false));
+    });
+    app.get(`${g}/teams/:tid`, (req, res) => {
+      const team = teamOf(req, res);
+      if (team) res.json({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#teams/$entity', ...teamJson(team, true) });
+    });
+    app.get(`${g}/teams/:tid/channels`, (req, res) => {
+      const team = teamOf(req, res);
+      if (!team) return;
+      const filter = nameFilter(req, res);
+      if (!filter.ok) return;
+      const channels = [...team.channels.values()].filter((c) => filter.name === undefined || c.displayName.toLowerCase() === filter.name.toLowerCase());
+      pageOf(req, res, channels, `/teams/${encodeURIComponent(team.id)}/channels`, `teams('${team.id}')/channels`, channelJson);
+    });
+    app.get(`${g}/teams/:tid/channels/:cid`, (req, res) => {
+      const team = teamOf(req, res);
+      if (!team) return;
+      const channel = team.channels.get(String(req.params.cid));
+      if (!channel) return graphError(res, 404, 'NotFound', 'Channel not found.');
+      res.json({ '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#teams('${team.id}')/channels/$entity`, ...channelJson(channel) });
+    });
   }
 
   private listTeamMembers(req: Request, res: Response): void {
