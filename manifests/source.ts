@@ -122,7 +122,7 @@ export const TEAMS = {
    * Graph application permissions of the app-only token (directory import, team and channel
    * membership). Application permissions always need an administrator's consent.
    */
-  graphApplicationPermissions: ['User.Read.All', 'TeamMember.ReadWrite.All', 'ChannelMember.ReadWrite.All'],
+  graphApplicationPermissions: ['User.Read.All', 'TeamMember.ReadWrite.All', 'ChannelMember.ReadWrite.All', 'Team.ReadBasic.All', 'Channel.ReadBasic.All'],
   /** Graph delegated permissions each person grants for user sync (OpenID scopes included). */
   graphDelegatedScopes: ['openid', 'profile', 'email', 'offline_access', 'User.Read', 'Chat.ReadWrite', 'ChatMessage.Send'],
   /**

@@ -20,7 +20,7 @@ function sources(platform: Platform): string {
 }
 
 const normalizePath = (p: string) => p.replace(/\$\{[^}]*\}/g, '{}').replace(/\?.*$/, '');
-const GENERIC = String.raw`(?:<[\s\S]*?>)?\(`;
+const GENERIC = String.raw`(?:<[^()]*?>)?\(`;
 const QUOTED = String.raw`['\x60]([^'\x60]+)['\x60]`;
 
 /** The APIs each adapter calls, found in its source. */
@@ -28,10 +28,13 @@ const SCANNERS: Record<Platform, (src: string) => string[]> = {
   // `api.client(token).chat.postMessage(...)`
   slack: (src) => [...src.matchAll(/client\([^()]*\)\s*\.\s*([\w.]+?)\s*\(/g)].map((m) => m[1]!),
   // `graph.request(key, 'label', 'METHOD', url, token)`
-  teams: (src) =>
-    [...src.matchAll(new RegExp(String.raw`request\s*${GENERIC}\s*[^,()]+(?:\([^()]*\))?[^,()]*,\s*${QUOTED},\s*'(GET|POST|PUT|PATCH|DELETE)'`, 'g'))].map(
+  // ... and the lookup helpers `get(workspace, 'label', path)` / `findInPages(workspace, 'label', …)` (GET)
+  teams: (src) => [
+    ...[...src.matchAll(new RegExp(String.raw`request\s*${GENERIC}\s*[^,()]+(?:\([^()]*\))?[^,()]*,\s*${QUOTED},\s*'(GET|POST|PUT|PATCH|DELETE)'`, 'g'))].map(
       (m) => `${m[2]} ${m[1]}`,
     ),
+    ...[...src.matchAll(new RegExp(String.raw`\b(?:get|findInPages)\s*${GENERIC}\s*workspace,\s*${QUOTED}`, 'g'))].map((m) => `GET ${m[1]}`),
+  ],
   // operation labels such as 'messages.create'
   webex: (src) => [...src.matchAll(/'((?:people|messages|memberships|rooms|webhooks|attachmentActions)\.(?:list|get|create|update|delete|me))'/g)].map((m) => m[1]!),
   // `api.request(key, 'label', token, 'METHOD', '/path')`
@@ -49,8 +52,8 @@ const SCANNERS: Record<Platform, (src: string) => string[]> = {
 /** Calls each scanner must find, so a scanner broken by a refactor fails instead of finding nothing. */
 const MUST_FIND: Record<Platform, string[]> = {
   slack: ['chat.postMessage', 'users.list', 'conversations.members', 'reactions.add', 'oauth.v2.access'],
-  teams: ['GET list users', 'POST add member', 'DELETE remove member', 'POST post chat message', 'POST open chat'],
-  webex: ['messages.create', 'people.list', 'memberships.list', 'rooms.list'],
+  teams: ['GET list users', 'POST add member', 'DELETE remove member', 'POST post chat message', 'POST open chat', 'GET get team', 'GET list channels'],
+  webex: ['messages.create', 'people.list', 'memberships.list', 'rooms.list', 'rooms.get'],
   zoom: ['POST /im/chat/messages', 'GET /users', 'POST /chat/channels/{}/members', 'DELETE /chat/channels/{}/members/{}', 'POST /chat/users/me/messages'],
 };
 
