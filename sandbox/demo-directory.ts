@@ -7,8 +7,9 @@
  */
 import type { Platform } from '../src/chat-adapter.js';
 import type { Logger } from '../src/log.js';
-import { PersonModel, WorkspaceModel } from '../src/models/index.js';
-import { runDirectorySync } from '../src/jobs/directory-sync.job.js';
+import { PersonModel } from '../src/directory/person.model.js';
+import { WorkspaceModel } from '../src/directory/workspace.model.js';
+import { runDirectorySync } from '../src/people/directory-sync.job.js';
 import { promptPerson } from '../src/people/prompts.js';
 import { setPrimary } from '../src/people/sync-status.js';
 import type { Service } from '../src/service.js';

@@ -10,7 +10,7 @@
 import type { Platform } from '../src/chat-adapter.js';
 import type { AppConfig } from '../src/config.js';
 import type { Logger } from '../src/log.js';
-import { WorkspaceModel } from '../src/models/index.js';
+import { WorkspaceModel } from '../src/directory/workspace.model.js';
 import type { Service } from '../src/service.js';
 import { seedDemoOrganization } from './demo-org.js';
 import { demoDirectorySeeded, seedDemoDirectory } from './demo-directory.js';

@@ -12,17 +12,17 @@ import { PLATFORMS, type AdapterDeps, type ChatAdapter, type Platform } from './
 import { enabledPlatforms, type AppConfig } from './config.js';
 import { Cipher, resolveEncryptionKey } from './crypto.js';
 import { openDatabase, pingDatabase, type Database } from './db/connect.js';
-import { allJobs, createAgenda, startAgenda, type JobDefinition } from './jobs/registry.js';
+import { allJobs, createAgenda, startAgenda, type JobDefinition } from './jobs/runner.js';
 import type { Core } from './core/core.js';
 import type { Logger } from './log.js';
-import { OrganizationModel } from './models/index.js';
-import { createAdapterStore } from './services/adapter-store.js';
-import { createInboundRecorder, type InboundRecorder } from './services/inbound-recorder.js';
-import { createWorkspaceDirectory } from './services/workspace-directory.js';
-import { createHttpApp } from './web/app.js';
-import { syncRoutes } from './web/sync-routes.js';
-import { publicPagesRouter } from './web/public-pages.js';
-import { adminRoutes, type DemoAdminSignIn } from './web/admin/admin-routes.js';
+import { OrganizationModel } from './directory/organization.model.js';
+import { createAdapterStore } from './directory/adapter-store.js';
+import { createInboundRecorder, type InboundRecorder } from './core/inbound-recorder.js';
+import { createWorkspaceDirectory } from './directory/workspace-directory.js';
+import { createHttpApp } from './http/app.js';
+import { syncRoutes } from './people/sync-routes.js';
+import { publicPagesRouter } from './http/public-pages.js';
+import { adminRoutes, type DemoAdminSignIn } from './admin/admin-routes.js';
 import { registerCoreHandlers } from './core/handlers.js';
 import { stopRelay } from './relay/index.js';
 

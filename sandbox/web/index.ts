@@ -7,7 +7,7 @@ import type { Platform } from '../../src/chat-adapter.js';
 import { DEMO_ADMIN_EMAIL, type Sandbox, type Simulators } from '../index.js';
 import type { ExtraRoutes } from '../../src/service.js';
 import type { Core } from '../../src/core/core.js';
-import type { DemoAdminSignIn } from '../../src/web/admin/admin-routes.js';
+import type { DemoAdminSignIn } from '../../src/admin/admin-routes.js';
 import { sandboxRoutes } from './sandbox-routes.js';
 
 /** Makes the demo admin the one who signs in on the first simulator that has them. */

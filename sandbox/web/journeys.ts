@@ -3,7 +3,7 @@
  * a line to type into a named pane (with a button that types it for them).
  */
 import type { Platform } from '../../src/chat-adapter.js';
-import { html, SafeHtml } from '../../src/web/pages.js';
+import { html, SafeHtml } from '../../src/http/pages.js';
 import { DEMO_CHANNEL_NAMES, DEMO_PENDING, DEMO_SYNCED, DEMO_WORKSPACE_NAMES } from '../demo-org.js';
 import type { PlatformPane } from './panes.js';
 

@@ -13,7 +13,7 @@ import { PLATFORM_NAMES, type Core } from '../../src/core/core.js';
 import type { Simulators } from '../index.js';
 import { DEMO_ORGANIZATION, DEMO_PEOPLE, DEMO_SYNCED } from '../demo-org.js';
 import { journeysPanel } from './journeys.js';
-import { html, layout, SafeHtml } from '../../src/web/pages.js';
+import { html, layout, SafeHtml } from '../../src/http/pages.js';
 import { createPanes, PaneInputError, type PlatformPane } from './panes.js';
 
 const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');

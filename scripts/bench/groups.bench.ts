@@ -9,7 +9,11 @@ import path from 'node:path';
 import { Types } from 'mongoose';
 import { openDatabase } from '../../src/db/connect.js';
 import { createLogger } from '../../src/log.js';
-import { GroupSyncModel, OrganizationModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
+import { GroupSyncModel } from '../../src/groups/group-sync.model.js';
+import { OrganizationModel } from '../../src/directory/organization.model.js';
+import { PersonModel } from '../../src/directory/person.model.js';
+import { PlatformAccountModel } from '../../src/directory/platform-account.model.js';
+import { WorkspaceModel } from '../../src/directory/workspace.model.js';
 import { planForPeople, planFullRun, planGroupSyncs, type PlannableSync } from '../../src/groups/group-sync.service.js';
 import { figure, type BenchModule } from './types.js';
 

@@ -8,13 +8,16 @@ import type { Types } from 'mongoose';
 import { z } from 'zod';
 import type { HandleResult, InboundEvent, OutboundMessage } from '../chat-adapter.js';
 import type { Core } from '../core/core.js';
-import { OrganizationModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
-import type { OrganizationDoc } from '../models/organization.model.js';
-import type { PersonDoc } from '../models/person.model.js';
-import type { PlatformAccountDoc } from '../models/platform-account.model.js';
-import type { WorkspaceDoc } from '../models/workspace.model.js';
-import { identifyCaller } from '../people/caller.js';
-import { sendToUser } from '../people/notify.js';
+import { OrganizationModel } from '../directory/organization.model.js';
+import { PersonModel } from '../directory/person.model.js';
+import { PlatformAccountModel } from '../directory/platform-account.model.js';
+import { WorkspaceModel } from '../directory/workspace.model.js';
+import type { OrganizationDoc } from '../directory/organization.model.js';
+import type { PersonDoc } from '../directory/person.model.js';
+import type { PlatformAccountDoc } from '../directory/platform-account.model.js';
+import type { WorkspaceDoc } from '../directory/workspace.model.js';
+import { identifyCaller } from '../directory/caller.js';
+import { sendToUser } from '../directory/notify.js';
 import { parseCommandLine, stripCommandPrefix, type CommandLine } from './tokenize.js';
 
 /** Who is asking, where. */

@@ -9,13 +9,7 @@
 import { Types } from 'mongoose';
 import { BULK_CHUNK } from '../db/bulk.js';
 import { duplicateKeyOnly } from '../groups/member-records.js';
-import {
-  ContactGroupMemberModel,
-  ContactGroupModel,
-  ContactGroupRemovalModel,
-  ContactSyncModel,
-  ContactSyncRunModel,
-} from '../models/index.js';
+import { ContactGroupMemberModel, ContactGroupModel, ContactGroupRemovalModel, ContactSyncModel, ContactSyncRunModel } from './contact.model.js';
 
 /** How long a removal claim stays as a tombstone (a removal that read the member earlier then loses). */
 const REMOVAL_TOMBSTONE_MS = 60 * 60_000;

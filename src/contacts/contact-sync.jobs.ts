@@ -1,9 +1,9 @@
 /** Contact sync jobs: one sync now (create with run=now, `contactsync run`), and each organization's daily run. */
 import { Types } from 'mongoose';
 import type { Core } from '../core/core.js';
-import type { JobDefinition } from '../jobs/registry.js';
-import { ContactSyncModel } from '../models/index.js';
-import { notifyRequester, type NotifyTarget } from '../people/notify.js';
+import type { JobDefinition } from '../jobs/runner.js';
+import { ContactSyncModel } from './contact.model.js';
+import { notifyRequester, type NotifyTarget } from '../directory/notify.js';
 import { CONTACT_DAILY_JOB, runContactSync, type ContactRunResult } from './contact-sync.service.js';
 
 export const CONTACT_RUN_JOB = 'contactsync.run';

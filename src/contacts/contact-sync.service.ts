@@ -9,11 +9,14 @@
 import { Types, type HydratedDocument } from 'mongoose';
 import type { Platform } from '../chat-adapter.js';
 import { PLATFORM_NAMES, type Core } from '../core/core.js';
-import { ContactGroupModel, ContactSyncModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
+import { ContactGroupModel, ContactSyncModel } from './contact.model.js';
+import { PersonModel } from '../directory/person.model.js';
+import { PlatformAccountModel } from '../directory/platform-account.model.js';
+import { WorkspaceModel } from '../directory/workspace.model.js';
 import { claimGroup, deleteRuns, deliveredTo, deliveriesTo, insertMembers, membersOfGroups, recordRun, removeMembers } from './contact-records.js';
-import type { ContactSync } from '../models/contact.model.js';
-import type { PersonDoc } from '../models/person.model.js';
-import { eventLog } from '../services/event-log.js';
+import type { ContactSync } from './contact.model.js';
+import type { PersonDoc } from '../directory/person.model.js';
+import { eventLog } from '../core/event-log.js';
 import { listChannelMembers } from '../groups/channel-members.js';
 
 /** A stored contact sync. */

@@ -3,9 +3,10 @@
  */
 import { z } from 'zod';
 import { UsageError, type CommandContext, type CommandSpec } from '../commands/registry.js';
-import { findWorkspace } from '../commands/verbs/workspaces.js';
-import { ContactGroupModel, ContactSyncModel, PersonModel } from '../models/index.js';
-import type { PersonDoc } from '../models/person.model.js';
+import { findWorkspace } from '../commands/workspace-arg.js';
+import { ContactGroupModel, ContactSyncModel } from './contact.model.js';
+import { PersonModel } from '../directory/person.model.js';
+import type { PersonDoc } from '../directory/person.model.js';
 import { resolvePerson } from '../people/resolve.js';
 import { CONTACT_RUN_JOB, type ContactRunJobData } from './contact-sync.jobs.js';
 import { lastRuns } from './contact-records.js';

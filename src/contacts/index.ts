@@ -1,7 +1,7 @@
 /** Contact groups and contact syncs. */
 import type { CommandSpec } from '../commands/registry.js';
 import type { Core } from '../core/core.js';
-import type { JobDefinition } from '../jobs/registry.js';
+import type { JobDefinition } from '../jobs/runner.js';
 import { contactSyncJobs } from './contact-sync.jobs.js';
 import { contactVerbs as verbs } from './contact-verbs.js';
 

@@ -9,7 +9,7 @@ import { AdapterError, AdapterErrorCode, type ChatAdapter, type Platform, type W
 import type { AppConfig } from '../config.js';
 import type { Cipher } from '../crypto.js';
 import type { Logger } from '../log.js';
-import type { WorkspaceDoc } from '../models/workspace.model.js';
+import type { WorkspaceDoc } from '../directory/workspace.model.js';
 
 /** The shared core context. */
 export interface Core {

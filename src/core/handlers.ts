@@ -5,7 +5,7 @@
 import type { InboundEvent } from '../chat-adapter.js';
 import { CANCEL_ACTION, CONFIRM_ACTION, CommandRegistry } from '../commands/registry.js';
 import { registerVerbs } from '../commands/verbs/index.js';
-import type { InboundRecorder } from '../services/inbound-recorder.js';
+import type { InboundRecorder } from './inbound-recorder.js';
 import type { Core } from './core.js';
 import { registerRelay } from '../relay/index.js';
 import { registerGroupListeners } from '../groups/index.js';

@@ -6,7 +6,6 @@
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from '../log.js';
-import * as models from '../models/index.js';
 import { startEmbeddedDb, type EmbeddedDb } from './embedded.js';
 
 /** An open database and how to close it (and the embedded server, if one was started). */
@@ -52,13 +51,12 @@ export async function openDatabase(options: {
   };
 }
 
-/** Creates the indexes every model declares (idempotent). */
+/**
+ * Creates the indexes every registered model declares (idempotent). Each feature's models register
+ * themselves with mongoose when the composition root imports the feature.
+ */
 export async function ensureIndexes(): Promise<void> {
-  for (const value of Object.values(models)) {
-    if (typeof value === 'function' && 'createIndexes' in value && 'modelName' in value) {
-      await (value as typeof mongoose.Model).createIndexes();
-    }
-  }
+  for (const name of mongoose.modelNames()) await mongoose.model(name).createIndexes();
 }
 
 /** True when the database answers a ping. */

@@ -5,7 +5,7 @@
  */
 import { AdapterError, AdapterErrorCode, type ChatAdapter, type Platform, type WorkspaceRef } from '../chat-adapter.js';
 import { adapterFor, workspaceRef, type Core } from '../core/core.js';
-import type { WorkspaceDoc } from '../models/workspace.model.js';
+import type { WorkspaceDoc } from '../directory/workspace.model.js';
 
 /** One page of a channel's members (platform user ids). */
 export interface MemberPage {

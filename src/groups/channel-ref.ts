@@ -7,7 +7,7 @@
  */
 import type { ChannelInfo, Platform } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
-import type { WorkspaceDoc } from '../models/workspace.model.js';
+import type { WorkspaceDoc } from '../directory/workspace.model.js';
 
 /** What an admin typed, parsed: an id (escaped mention) or free text (an id or a name). */
 export function parseChannelReference(text: string): { id?: string; text: string } {

@@ -10,8 +10,9 @@ import { bulkWriteChunked } from '../db/bulk.js';
 import { Types } from 'mongoose';
 import type { Platform } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
-import { GroupSyncMemberModel, GroupSyncModel, WorkspaceModel } from '../models/index.js';
-import type { WorkspaceDoc } from '../models/workspace.model.js';
+import { GroupSyncMemberModel, GroupSyncModel } from './group-sync.model.js';
+import { WorkspaceModel } from '../directory/workspace.model.js';
+import type { WorkspaceDoc } from '../directory/workspace.model.js';
 import { insertClaims, isSettled, recordKey, releaseClaims, settleClaims, type Claim, type MemberRecord, type Outcome } from './member-records.js';
 import { compileRule, effectiveRole, type GroupRule } from './rules.js';
 

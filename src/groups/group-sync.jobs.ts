@@ -4,9 +4,10 @@
  */
 import { Types } from 'mongoose';
 import type { Core } from '../core/core.js';
-import type { JobDefinition } from '../jobs/registry.js';
-import { GroupSyncModel, OrganizationModel } from '../models/index.js';
-import { notifyRequester, type NotifyTarget } from '../people/notify.js';
+import type { JobDefinition } from '../jobs/runner.js';
+import { GroupSyncModel } from './group-sync.model.js';
+import { OrganizationModel } from '../directory/organization.model.js';
+import { notifyRequester, type NotifyTarget } from '../directory/notify.js';
 import { catchUpGroupSyncs, runGroupSync, syncPeopleIntoGroups, undoGroupSync, type GroupRunResult } from './group-sync.service.js';
 
 export const GROUP_RUN_JOB = 'group.run';

@@ -9,10 +9,13 @@
 import Bottleneck from 'bottleneck';
 import { Types, type HydratedDocument } from 'mongoose';
 import type { Core } from '../core/core.js';
-import { GroupSyncMemberModel, GroupSyncModel, GroupSyncRemovalModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
-import type { GroupSync } from '../models/group-sync.model.js';
-import type { WorkspaceDoc } from '../models/workspace.model.js';
-import { eventLog } from '../services/event-log.js';
+import { GroupSyncMemberModel, GroupSyncModel, GroupSyncRemovalModel } from './group-sync.model.js';
+import { PersonModel } from '../directory/person.model.js';
+import { PlatformAccountModel } from '../directory/platform-account.model.js';
+import { WorkspaceModel } from '../directory/workspace.model.js';
+import type { GroupSync } from './group-sync.model.js';
+import type { WorkspaceDoc } from '../directory/workspace.model.js';
+import { eventLog } from '../core/event-log.js';
 import { removeChannelMember } from './channel-members.js';
 import { applyGroupPlan, emptyResult, planGroupSyncs, workspaceLabel, type GroupPlan, type GroupRunResult, type PlannableSync } from './group-plan.js';
 import { claimRemoval, loadRecords, markRemoved, releaseRemoval, waitForInFlightAdds } from './member-records.js';

@@ -6,8 +6,10 @@ import { z } from 'zod';
 import type { Platform } from '../chat-adapter.js';
 import { PLATFORM_NAMES } from '../core/core.js';
 import { UsageError, type CommandContext, type CommandSpec } from '../commands/registry.js';
-import { findWorkspace } from '../commands/verbs/workspaces.js';
-import { GroupSyncMemberModel, GroupSyncModel, PersonModel, WorkspaceModel } from '../models/index.js';
+import { findWorkspace } from '../commands/workspace-arg.js';
+import { GroupSyncMemberModel, GroupSyncModel } from './group-sync.model.js';
+import { PersonModel } from '../directory/person.model.js';
+import { WorkspaceModel } from '../directory/workspace.model.js';
 import { GROUP_RUN_JOB, GROUP_UNDO_JOB, type GroupSyncJobData } from './group-sync.jobs.js';
 import {
   createGroupSync,

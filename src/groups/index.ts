@@ -1,8 +1,8 @@
 /** Group syncs: rule-driven channel membership. */
 import type { CommandSpec } from '../commands/registry.js';
 import type { Core } from '../core/core.js';
-import type { JobDefinition } from '../jobs/registry.js';
-import { GroupSyncModel } from '../models/index.js';
+import type { JobDefinition } from '../jobs/runner.js';
+import { GroupSyncModel } from './group-sync.model.js';
 import { peopleEvents, type PeopleImported } from '../people/people-events.js';
 import { GROUP_PEOPLE_JOB, groupSyncJobs, type GroupPeopleJobData } from './group-sync.jobs.js';
 import { groupVerbs as verbs } from './group-verbs.js';

@@ -6,7 +6,7 @@
  */
 import { Types } from 'mongoose';
 import { BULK_CHUNK, bulkWriteChunked } from '../db/bulk.js';
-import { GroupSyncMemberModel, GroupSyncRemovalModel } from '../models/index.js';
+import { GroupSyncMemberModel, GroupSyncRemovalModel } from './group-sync.model.js';
 
 /** How long an `adding` claim may stay unsettled before it counts as interrupted (crash) and is retried. */
 export const CLAIM_LIFETIME_MS = 10 * 60_000;

@@ -6,8 +6,10 @@
 import type { Types } from 'mongoose';
 import type { Platform } from '../chat-adapter.js';
 import { PLATFORM_NAMES } from '../core/core.js';
-import { PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
-import type { PersonDoc } from '../models/person.model.js';
+import { PersonModel } from '../directory/person.model.js';
+import { PlatformAccountModel } from '../directory/platform-account.model.js';
+import { WorkspaceModel } from '../directory/workspace.model.js';
+import type { PersonDoc } from '../directory/person.model.js';
 import { secondariesOf, type SecondaryView } from './sync-status.js';
 
 /** Rows per page. */

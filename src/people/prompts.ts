@@ -7,11 +7,15 @@ import type { Types } from 'mongoose';
 import type { Platform } from '../chat-adapter.js';
 import type { Core } from '../core/core.js';
 import { sha256 } from '../crypto.js';
-import { OrganizationModel, PersonModel, PlatformAccountModel, PromptTokenModel, WorkspaceModel } from '../models/index.js';
-import type { PersonDoc } from '../models/person.model.js';
-import type { WorkspaceDoc } from '../models/workspace.model.js';
-import { eventLog } from '../services/event-log.js';
-import { sendToUser } from './notify.js';
+import { OrganizationModel } from '../directory/organization.model.js';
+import { PersonModel } from '../directory/person.model.js';
+import { PlatformAccountModel } from '../directory/platform-account.model.js';
+import { PromptTokenModel } from './prompt-token.model.js';
+import { WorkspaceModel } from '../directory/workspace.model.js';
+import type { PersonDoc } from '../directory/person.model.js';
+import type { WorkspaceDoc } from '../directory/workspace.model.js';
+import { eventLog } from '../core/event-log.js';
+import { sendToUser } from '../directory/notify.js';
 
 /** Why someone is prompted; it changes the wording. */
 export type PromptReason = 'admin' | 'auto' | 'resync';

@@ -4,9 +4,10 @@
  */
 import type { Types } from 'mongoose';
 import { UsageError } from '../commands/registry.js';
-import { PersonModel, PlatformAccountModel } from '../models/index.js';
-import type { PersonDoc } from '../models/person.model.js';
-import { normalizeEmail } from './directory.js';
+import { PersonModel } from '../directory/person.model.js';
+import { PlatformAccountModel } from '../directory/platform-account.model.js';
+import type { PersonDoc } from '../directory/person.model.js';
+import { normalizeEmail } from '../directory/people.js';
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -9,15 +9,13 @@
 import type { Types } from 'mongoose';
 import type { Platform } from '../chat-adapter.js';
 import { PLATFORM_NAMES } from '../core/core.js';
-import {
-  PersonModel,
-  PlatformAccountModel,
-  PromptTokenModel,
-  WorkspaceModel,
-} from '../models/index.js';
-import type { PersonDoc } from '../models/person.model.js';
-import type { WorkspaceDoc } from '../models/workspace.model.js';
-import { eventLog } from '../services/event-log.js';
+import { PersonModel } from '../directory/person.model.js';
+import { PlatformAccountModel } from '../directory/platform-account.model.js';
+import { PromptTokenModel } from './prompt-token.model.js';
+import { WorkspaceModel } from '../directory/workspace.model.js';
+import type { PersonDoc } from '../directory/person.model.js';
+import type { WorkspaceDoc } from '../directory/workspace.model.js';
+import { eventLog } from '../core/event-log.js';
 import { deleteGroupsOf } from '../contacts/contact-records.js';
 
 /** One secondary workspace of a person, as admins see it. */

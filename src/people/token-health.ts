@@ -6,9 +6,11 @@
  */
 import type { Platform, UserGrant } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
-import { PersonModel, PlatformAccountModel, WorkspaceModel } from '../models/index.js';
-import type { PlatformAccountDoc } from '../models/platform-account.model.js';
-import { eventLog } from '../services/event-log.js';
+import { PersonModel } from '../directory/person.model.js';
+import { PlatformAccountModel } from '../directory/platform-account.model.js';
+import { WorkspaceModel } from '../directory/workspace.model.js';
+import type { PlatformAccountDoc } from '../directory/platform-account.model.js';
+import { eventLog } from '../core/event-log.js';
 import { promptPerson } from './prompts.js';
 
 /** What is sealed in `PlatformAccount.userToken`. */

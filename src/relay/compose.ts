@@ -5,7 +5,8 @@
  * has no reactions API.
  */
 import type { Types } from 'mongoose';
-import { PersonModel, PlatformAccountModel } from '../models/index.js';
+import { PersonModel } from '../directory/person.model.js';
+import { PlatformAccountModel } from '../directory/platform-account.model.js';
 
 const MENTION = /<@([^>|]+)(?:\|([^>]*))?>/g;
 

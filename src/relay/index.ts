@@ -4,9 +4,9 @@
 import type { HandleResult, InboundEvent, InboundKind } from '../chat-adapter.js';
 import type { CommandRegistry, CommandSpec } from '../commands/registry.js';
 import type { Core } from '../core/core.js';
-import type { JobDefinition } from '../jobs/registry.js';
-import { InboundEventModel } from '../models/index.js';
-import type { InboundRecorder } from '../services/inbound-recorder.js';
+import type { JobDefinition } from '../jobs/runner.js';
+import { InboundEventModel } from '../core/inbound-event.model.js';
+import type { InboundRecorder } from '../core/inbound-recorder.js';
 import { dmVerb } from './dm-verb.js';
 import { relayJobDefinitions } from './relay-jobs.js';
 import { relayEngine } from './delivery.js';

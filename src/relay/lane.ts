@@ -1,15 +1,7 @@
-/**
- * One conversation's delivery line on this instance. While it holds the conversation's lease it
- * hands out sequence numbers from memory and sends its records strictly in sequence order: the
- * head of the line is retried at its backoff time, and nothing behind it overtakes it. The lease
- * is kept across messages by a heartbeat and given back once the line has been idle for a while.
- * On taking the lease it reads the outbox from the last known delivered mark, so records left by a
- * dead holder, or recorded by an instance without the lease, are delivered too.
- */
-import { ConversationModel } from '../models/index.js';
+import { ConversationModel } from '../directory/conversation.model.js';
 import type { Types } from 'mongoose';
 import { clearHandoff, handOff, hasHandoff } from './handoff.js';
-import { claimLease, releaseLease, renewLease } from './lease.js';
+import { claimLease, releaseLease, renewLease } from './lease.model.js';
 import { findLinks, type RelayLink } from './links.js';
 
 /** What a lane needs from its engine. */

@@ -6,9 +6,10 @@
  * from the database on a miss.
  */
 import type { Types } from 'mongoose';
-import { MessageLinkModel, RelayReceiptModel } from '../models/index.js';
-import type { MessageLink } from '../models/message-link.model.js';
-import type { RelayReceipt } from '../models/relay-receipt.model.js';
+import { MessageLinkModel } from './message-link.model.js';
+import { RelayReceiptModel } from './relay-receipt.model.js';
+import type { MessageLink } from './message-link.model.js';
+import type { RelayReceipt } from './relay-receipt.model.js';
 
 /** An outbox record with what its receipt says (status `pending` until there is one). */
 export type RelayLink = Omit<MessageLink, 'createdAt'> & {

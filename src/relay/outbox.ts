@@ -7,9 +7,10 @@
  * sequence) index decides any race.
  */
 import { Types } from 'mongoose';
-import type { DirectoryCache, CachedConversation } from '../directory-cache/cache.js';
-import { ConversationModel, MessageLinkModel } from '../models/index.js';
-import type { MessageLink, RelayOp } from '../models/message-link.model.js';
+import type { DirectoryCache, CachedConversation } from '../directory/cache.js';
+import { ConversationModel } from '../directory/conversation.model.js';
+import { MessageLinkModel } from './message-link.model.js';
+import type { MessageLink, RelayOp } from './message-link.model.js';
 
 /** True for a duplicate-key error (code 11000) from mongoose, the driver or a batched insert. */
 export function isDuplicateKey(err: unknown): boolean {

@@ -4,10 +4,10 @@
  */
 import type { Platform, SendAs } from '../chat-adapter.js';
 import type { Core } from '../core/core.js';
-import type { DirectoryCache } from '../directory-cache/cache.js';
-import type { PersonDoc } from '../models/person.model.js';
-import type { PlatformAccountDoc } from '../models/platform-account.model.js';
-import type { WorkspaceDoc } from '../models/workspace.model.js';
+import type { DirectoryCache } from '../directory/cache.js';
+import type { PersonDoc } from '../directory/person.model.js';
+import type { PlatformAccountDoc } from '../directory/platform-account.model.js';
+import type { WorkspaceDoc } from '../directory/workspace.model.js';
 import { retireUndecryptableToken } from '../people/token-health.js';
 
 /** A sealed user grant as the sync flow stores it. */

@@ -4,7 +4,7 @@
  * after a process was killed between recording a message and sending it, and re-runs inbound
  * messages that were recorded but never handled.
  */
-import type { JobDefinition } from '../jobs/registry.js';
+import type { JobDefinition } from '../jobs/runner.js';
 import type { Core } from '../core/core.js';
 import { RELAY_DELIVER_JOB, jobIds, relayEngine, type RelayDeliverData } from './delivery.js';
 

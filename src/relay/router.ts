@@ -17,10 +17,10 @@
 import type { Types } from 'mongoose';
 import type { HandleResult, InboundEvent, Platform } from '../chat-adapter.js';
 import { PLATFORM_NAMES, type Core } from '../core/core.js';
-import { RelayReceiptModel } from '../models/index.js';
-import type { PersonDoc } from '../models/person.model.js';
-import type { PlatformAccountDoc } from '../models/platform-account.model.js';
-import type { WorkspaceDoc } from '../models/workspace.model.js';
+import { RelayReceiptModel } from './relay-receipt.model.js';
+import type { PersonDoc } from '../directory/person.model.js';
+import type { PlatformAccountDoc } from '../directory/platform-account.model.js';
+import type { WorkspaceDoc } from '../directory/workspace.model.js';
 import { maybeAutoPrompt } from '../people/prompts.js';
 import { relayEngine, type RelayEngine } from './delivery.js';
 import { findLink, type RelayLink } from './links.js';

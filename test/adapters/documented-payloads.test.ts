@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/chat-adapter.js';
-import { InboundEventModel } from '../../src/models/index.js';
+import { InboundEventModel } from '../../src/core/inbound-event.model.js';
 import type { SimMessage, SimPerson, SimRoom } from '../../sandbox/simulators/webex/server.js';
 import { zoomEventHeaders } from '../../sandbox/simulators/zoom/inbound.js';
 import { userJidOf } from '../../sandbox/simulators/zoom/server.js';

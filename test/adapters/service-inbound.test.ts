@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/chat-adapter.js';
-import { InboundEventModel } from '../../src/models/index.js';
+import { InboundEventModel } from '../../src/core/inbound-event.model.js';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
 import { lastSeq, userIdOn, waitForPost, workspaceOf } from '../people/helpers.js';
 

@@ -8,8 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Types } from 'mongoose';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
-import { ContactSyncModel, ContactSyncRunModel, PersonModel } from '../../src/models/index.js';
-import type { PersonDoc } from '../../src/models/person.model.js';
+import { ContactSyncModel, ContactSyncRunModel } from '../../src/contacts/contact.model.js';
+import { PersonModel } from '../../src/directory/person.model.js';
+import type { PersonDoc } from '../../src/directory/person.model.js';
 import {
   addToGroup,
   createContactSync,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Types } from 'mongoose';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
-import { ContactSyncModel, PersonModel } from '../../src/models/index.js';
+import { ContactSyncModel } from '../../src/contacts/contact.model.js';
+import { PersonModel } from '../../src/directory/person.model.js';
 import { syncedContactsOf } from '../../src/contacts/contact-sync.service.js';
 import { lastRuns } from '../../src/contacts/contact-records.js';
 import { eventually, importAll } from '../groups/helpers.js';

@@ -1,15 +1,13 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureIndexes } from '../../src/db/connect.js';
-import {
-  EventModel,
-  InboundEventModel,
-  OrganizationModel,
-  PersonModel,
-  PlatformAccountModel,
-  UnscopedQueryError,
-  WorkspaceModel,
-} from '../../src/models/index.js';
+import { EventModel } from '../../src/core/event.model.js';
+import { InboundEventModel } from '../../src/core/inbound-event.model.js';
+import { OrganizationModel } from '../../src/directory/organization.model.js';
+import { PersonModel } from '../../src/directory/person.model.js';
+import { PlatformAccountModel } from '../../src/directory/platform-account.model.js';
+import { UnscopedQueryError } from '../../src/db/org-scope.js';
+import { WorkspaceModel } from '../../src/directory/workspace.model.js';
 import { freshDatabaseUri } from '../helpers/db.js';
 
 describe('models on the embedded database', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Types } from 'mongoose';
 import { parseChannelReference } from '../../src/groups/channel-ref.js';
-import { GroupSyncModel } from '../../src/models/index.js';
+import { GroupSyncModel } from '../../src/groups/group-sync.model.js';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
 import { eventually, importAll } from './helpers.js';
 

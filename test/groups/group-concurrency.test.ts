@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mongoose, { Types } from 'mongoose';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
-import { GroupSyncMemberModel, GroupSyncModel, PersonModel, WorkspaceModel } from '../../src/models/index.js';
+import { GroupSyncMemberModel, GroupSyncModel } from '../../src/groups/group-sync.model.js';
+import { PersonModel } from '../../src/directory/person.model.js';
+import { WorkspaceModel } from '../../src/directory/workspace.model.js';
 import { createGroupSync, setGroupSyncEnabled, undoGroupSync } from '../../src/groups/group-sync.service.js';
 import { GROUP_RUN_JOB, GROUP_UNDO_JOB } from '../../src/groups/group-sync.jobs.js';
 import { peopleEvents } from '../../src/people/people-events.js';

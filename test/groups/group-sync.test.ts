@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
-import { GroupSyncMemberModel, GroupSyncModel, PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
+import { GroupSyncMemberModel, GroupSyncModel } from '../../src/groups/group-sync.model.js';
+import { PersonModel } from '../../src/directory/person.model.js';
+import { PlatformAccountModel } from '../../src/directory/platform-account.model.js';
+import { WorkspaceModel } from '../../src/directory/workspace.model.js';
 import { catchUpGroupSyncs } from '../../src/groups/group-sync.service.js';
-import { runDirectorySync } from '../../src/jobs/directory-sync.job.js';
+import { runDirectorySync } from '../../src/people/directory-sync.job.js';
 import { eventually, importAll, slackCommander } from './helpers.js';
 
 describe('group syncs on Slack, Teams, Webex and Zoom through slash commands', () => {

@@ -1,8 +1,8 @@
 /** Driving Crosstalk's command language through the simulated Slack, as an admin would. */
 import { expect } from 'vitest';
 import type { SandboxService } from '../helpers/sandbox-service.js';
-import { runDirectorySync } from '../../src/jobs/directory-sync.job.js';
-import { WorkspaceModel } from '../../src/models/index.js';
+import { runDirectorySync } from '../../src/people/directory-sync.job.js';
+import { WorkspaceModel } from '../../src/directory/workspace.model.js';
 
 /** Polls `check` until it returns a truthy value, or fails after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadConfig, type AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startService, type AdapterFactory, type Service } from '../../src/service.js';
-import type { JobDefinition } from '../../src/jobs/registry.js';
+import type { JobDefinition } from '../../src/jobs/runner.js';
 import type { Core } from '../../src/core/core.js';
 import { freshDatabaseUri } from './db.js';
 

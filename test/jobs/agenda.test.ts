@@ -2,10 +2,11 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agenda } from 'agenda';
 import { ensureIndexes } from '../../src/db/connect.js';
-import { createAgenda } from '../../src/jobs/registry.js';
-import { eventLogPruneJob } from '../../src/jobs/event-log-prune.job.js';
+import { createAgenda } from '../../src/jobs/runner.js';
+import { eventLogPruneJob } from '../../src/core/event-log-prune.job.js';
 import { createLogger } from '../../src/log.js';
-import { EventModel, OrganizationModel } from '../../src/models/index.js';
+import { EventModel } from '../../src/core/event.model.js';
+import { OrganizationModel } from '../../src/directory/organization.model.js';
 import { freshDatabaseUri } from '../helpers/db.js';
 
 describe('Agenda on the embedded database', () => {

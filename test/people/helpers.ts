@@ -2,7 +2,9 @@
 import type { Types } from 'mongoose';
 import { expect } from 'vitest';
 import type { Platform } from '../../src/chat-adapter.js';
-import { PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
+import { PersonModel } from '../../src/directory/person.model.js';
+import { PlatformAccountModel } from '../../src/directory/platform-account.model.js';
+import { WorkspaceModel } from '../../src/directory/workspace.model.js';
 import type { RecordedCall } from '../../sandbox/simulators/sim-core.js';
 import type { SandboxService } from '../helpers/sandbox-service.js';
 import { laterAnswer, WORKING } from '../groups/helpers.js';

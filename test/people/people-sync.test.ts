@@ -5,9 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/chat-adapter.js';
-import { EventModel, PersonModel, PlatformAccountModel, PromptTokenModel } from '../../src/models/index.js';
+import { EventModel } from '../../src/core/event.model.js';
+import { PersonModel } from '../../src/directory/person.model.js';
+import { PlatformAccountModel } from '../../src/directory/platform-account.model.js';
+import { PromptTokenModel } from '../../src/people/prompt-token.model.js';
 import { issuePromptLink, maybeAutoPrompt } from '../../src/people/prompts.js';
-import { TOKEN_HEALTH_JOB } from '../../src/jobs/token-health.job.js';
+import { TOKEN_HEALTH_JOB } from '../../src/people/token-health.job.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
 import { eventually, lastSeq, personByEmail, slackCommand, syncLinkIn, userIdOn, waitForPost, workspaceOf } from './helpers.js';

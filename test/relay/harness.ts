@@ -6,8 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import type { Platform } from '../../src/chat-adapter.js';
-import { MessageLinkModel, PersonModel, PlatformAccountModel, RelayReceiptModel, WorkspaceModel } from '../../src/models/index.js';
-import type { WorkspaceDoc } from '../../src/models/workspace.model.js';
+import { MessageLinkModel } from '../../src/relay/message-link.model.js';
+import { PersonModel } from '../../src/directory/person.model.js';
+import { PlatformAccountModel } from '../../src/directory/platform-account.model.js';
+import { RelayReceiptModel } from '../../src/relay/relay-receipt.model.js';
+import { WorkspaceModel } from '../../src/directory/workspace.model.js';
+import type { WorkspaceDoc } from '../../src/directory/workspace.model.js';
 import type { Cipher } from '../../src/crypto.js';
 import type { Sandbox } from '../../sandbox/index.js';
 

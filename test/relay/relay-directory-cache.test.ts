@@ -4,7 +4,7 @@
  * routed by instance A on the new primary within 2 s (A learns it from the change signal).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PersonModel } from '../../src/models/index.js';
+import { PersonModel } from '../../src/directory/person.model.js';
 import { spawnService, startChildWorld, type ChildService, type ChildWorld } from './child-service.js';
 import { eventually, RelayHarness } from './harness.js';
 

@@ -4,7 +4,9 @@
  * are not synced. Every case checks what the people involved notice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventModel, OrganizationModel, PlatformAccountModel } from '../../src/models/index.js';
+import { EventModel } from '../../src/core/event.model.js';
+import { OrganizationModel } from '../../src/directory/organization.model.js';
+import { PlatformAccountModel } from '../../src/directory/platform-account.model.js';
 import { findLink } from '../../src/relay/index.js';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
 import { eventually, RelayHarness } from './harness.js';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
-import { claimLease, releaseLease, renewLease, RelayLeaseModel } from '../../src/relay/lease.js';
+import { claimLease, releaseLease, renewLease, RelayLeaseModel } from '../../src/relay/lease.model.js';
 import type { Service } from '../../src/service.js';
 import { startTestService } from '../helpers/service.js';
 

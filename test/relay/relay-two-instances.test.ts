@@ -7,7 +7,7 @@
  * its whole collection, so each message costs more than the one before.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MessageLinkModel } from '../../src/models/index.js';
+import { MessageLinkModel } from '../../src/relay/message-link.model.js';
 import { spawnService, startChildWorld, type ChildService, type ChildWorld } from './child-service.js';
 import { eventually, hasPending, RelayHarness } from './harness.js';
 

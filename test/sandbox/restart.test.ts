@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PersonModel, PlatformAccountModel, WorkspaceModel } from '../../src/models/index.js';
+import { PersonModel } from '../../src/directory/person.model.js';
+import { PlatformAccountModel } from '../../src/directory/platform-account.model.js';
+import { WorkspaceModel } from '../../src/directory/workspace.model.js';
 import { DEMO_PENDING, DEMO_SYNCED, DEMO_WORKSPACE_NAMES } from '../../sandbox/demo-org.js';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
-import { publicPagesRouter } from '../../src/web/public-pages.js';
+import { publicPagesRouter } from '../../src/http/public-pages.js';
 
 const servers: Server[] = [];
 

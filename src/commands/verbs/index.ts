@@ -1,7 +1,7 @@
 import type { CommandRegistry } from '../registry.js';
-import { generalVerbs } from './general.js';
-import { peopleVerbs } from './people.js';
-import { directoryVerbs } from './directory.js';
+import { generalVerbs } from '../../people/general-verbs.js';
+import { peopleVerbs } from '../../people/people-verbs.js';
+import { directoryVerbs } from '../../people/directory-verbs.js';
 import { relayVerbs } from '../../relay/index.js';
 import { groupVerbs } from '../../groups/index.js';
 import { contactVerbs } from '../../contacts/index.js';
