@@ -1,30 +1,38 @@
 /**
- * The composition root. One start-up sequence that reads top to bottom:
- * config → database → services → adapters → jobs → HTTP; and one shutdown in reverse:
- * stop accepting, drain in-flight requests, drain Agenda, stop adapters, close the database.
+ * The composition root, and the only file that knows every feature. One start-up sequence that
+ * reads top to bottom: config → database → directory → adapters → core → features (jobs, verbs,
+ * handlers, pages) → HTTP; and one shutdown in reverse: stop accepting, drain in-flight requests,
+ * drain Agenda, stop adapters, stop features, clear the event bus, close the database.
  */
 import { createServer, type Server } from 'node:http';
 import type { Router } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Agenda } from 'agenda';
 import type { Types } from 'mongoose';
-import { PLATFORMS, type AdapterDeps, type ChatAdapter, type Platform } from './chat-adapter.js';
+import { PLATFORMS, type AdapterDeps, type ChatAdapter, type InboundEvent, type Platform } from './chat-adapter.js';
 import { enabledPlatforms, type AppConfig } from './config.js';
 import { Cipher, resolveEncryptionKey } from './crypto.js';
 import { openDatabase, pingDatabase, type Database } from './db/connect.js';
-import { allJobs, createAgenda, startAgenda, type JobDefinition } from './jobs/runner.js';
+import { createAgenda, defineJobs, startAgenda, type JobDefinition } from './jobs/runner.js';
 import type { Core } from './core/core.js';
 import type { Logger } from './log.js';
 import { OrganizationModel } from './directory/organization.model.js';
 import { createAdapterStore } from './directory/adapter-store.js';
+import { DirectoryCache } from './directory/cache.js';
 import { createInboundRecorder, type InboundRecorder } from './core/inbound-recorder.js';
 import { createWorkspaceDirectory } from './directory/workspace-directory.js';
+import { ServiceEvents } from './core/events.js';
+import type { Feature, FeatureWiring } from './core/feature.js';
+import { eventLogPruneJob } from './core/event-log-prune.job.js';
+import { CANCEL_ACTION, CONFIRM_ACTION, CommandRegistry } from './commands/registry.js';
 import { createHttpApp } from './http/app.js';
-import { syncRoutes } from './people/sync-routes.js';
 import { publicPagesRouter } from './http/public-pages.js';
-import { adminRoutes, type DemoAdminSignIn } from './admin/admin-routes.js';
-import { registerCoreHandlers } from './core/handlers.js';
-import { stopRelay } from './relay/index.js';
+import type { DemoAdminSignIn } from './admin/admin-routes.js';
+import { adminFeature } from './admin/index.js';
+import { peopleFeature } from './people/index.js';
+import { relayFeature, type RelayFeature } from './relay/index.js';
+import { contactsFeature } from './contacts/index.js';
+import { groupsFeature } from './groups/index.js';
 
 /**
  * Builds an adapter from its dependencies (see src/adapters.ts for the real set). A factory tagged
@@ -59,6 +67,8 @@ export interface Service {
   cipher: Cipher;
   organizationId: Types.ObjectId;
   core: Core;
+  /** The relay of this service (its delivery engine is what benchmarks and tests wait on). */
+  relay: RelayFeature;
   stop(): Promise<void>;
 }
 
@@ -97,45 +107,60 @@ export async function startService(options: {
     const cipher = new Cipher(resolveEncryptionKey(config.encryptionKey, config.dataDir));
     const organizationId = await ensureDefaultOrganization(config.sandbox);
     const inbound = createInboundRecorder(log);
+    const directory = new DirectoryCache(cipher);
     const deps: AdapterDeps = {
       config,
       log,
       sink: inbound,
-      workspaces: createWorkspaceDirectory(cipher, () => organizationId),
-      store: createAdapterStore(cipher),
+      workspaces: createWorkspaceDirectory(cipher, directory, () => organizationId),
+      store: createAdapterStore(cipher, directory),
     };
     const enabled = new Set(enabledPlatforms(config));
     const adapters = (options.adapterFactories ?? []).filter((f) => !f.platform || enabled.has(f.platform)).map((factory) => factory(deps));
 
+    const agenda = createAgenda({ db: db.connection.db!, log, processEvery: options.processEvery });
+    agendaOf = agenda;
     const core: Core = {
       config,
       log,
       cipher,
       adapters: new Map(adapters.map((a) => [a.platform, a])),
-      agenda: undefined as unknown as Agenda,
+      agenda,
+      events: new ServiceEvents(),
+      directory,
       defaultOrganizationId: organizationId,
       publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     };
-    const jobs = (options.jobs ?? allJobs)(core);
-    const agenda = createAgenda({ db: db.connection.db!, log, jobs, processEvery: options.processEvery });
-    core.agenda = agenda;
-    agendaOf = agenda;
+
+    // The features, in the order `help` lists their verbs and their pages are mounted.
+    const admin = adminFeature(core, { demoSignIn: options.demoAdminSignIn });
+    const relay = relayFeature(core);
+    const features: Feature[] = [peopleFeature(core, { otherReturns: [admin.oauthReturn] }), relay, contactsFeature(core), groupsFeature(core), admin];
+    const jobs = options.jobs ? options.jobs(core) : [eventLogPruneJob, ...features.flatMap((f) => f.jobs ?? [])];
+    defineJobs(agenda, jobs, log);
+    const commands = new CommandRegistry(core);
+    for (const feature of features) commands.register(...(feature.verbs?.(commands) ?? []));
+    const wiring: FeatureWiring = { inbound, commands };
+    inbound.on('command', (event) => commands.handleText(event, (event as Extract<InboundEvent, { kind: 'command' }>).text));
+    inbound.on('action', async (event) => {
+      const action = event as Extract<InboundEvent, { kind: 'action' }>;
+      if (action.actionId === CONFIRM_ACTION || action.actionId === CANCEL_ACTION) return commands.handleAction(action);
+      return {};
+    });
+    for (const feature of features) feature.wire?.(wiring);
     started = adapters;
-    const commands = registerCoreHandlers(core, inbound);
     await startAgenda(agenda, jobs);
     for (const adapter of adapters) await adapter.start?.();
     await registerConfiguredWorkspaces(adapters, deps, log);
 
     let shuttingDown = false;
-    const admin = adminRoutes(core, commands, { demoSignIn: options.demoAdminSignIn });
     const extras = (options.extraRouters ?? []).map((build) => build(core));
     const app = createHttpApp({
       log,
       adapters,
       isShuttingDown: () => shuttingDown,
       extraRoutes: (app) => {
-        app.use(syncRoutes(core, { otherReturns: [admin.oauthReturn] }));
-        app.use(admin.router);
+        for (const feature of features) if (feature.routes) app.use(feature.routes(wiring));
         for (const extra of extras) app.use(extra.router);
         // The product, privacy and terms pages app listings link to (the sandbox's own `/` wins there).
         app.use(publicPagesRouter());
@@ -181,13 +206,15 @@ export async function startService(options: {
         await agenda.drain({ timeout: drainMs, closeConnection: false }).catch((err: unknown) => log.warn({ err }, 'agenda drain'));
         await agenda.stop(false).catch(() => {});
         for (const adapter of adapters) await adapter.stop?.().catch((err: unknown) => log.warn({ err }, 'adapter stop'));
-        await stopRelay(core).catch((err: unknown) => log.warn({ err }, 'relay stop'));
+        for (const feature of [...features].reverse()) await feature.stop?.().catch((err: unknown) => log.warn({ err, feature: feature.name }, 'feature stop'));
+        core.events.removeAllListeners();
+        directory.stop();
         await db.close();
         log.info('stopped');
       })());
 
     if (!config.publicUrl) core.publicUrl = url.replace('127.0.0.1', 'localhost');
-    return { config, url, db, agenda, adapters, inbound, cipher, organizationId, core, stop };
+    return { config, url, db, agenda, adapters, inbound, cipher, organizationId, core, relay, stop };
   } catch (err) {
     await agendaOf?.stop(false).catch(() => {});
     for (const adapter of started) await adapter.stop?.().catch(() => {});

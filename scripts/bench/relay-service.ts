@@ -10,7 +10,6 @@ import mongoose from 'mongoose';
 import { adapterFactories } from '../../src/adapters.js';
 import type { AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { relayEngine } from '../../src/relay/index.js';
 import { startService } from '../../src/service.js';
 
 /** Requests the benchmark sends. */
@@ -57,7 +56,7 @@ process.on('message', async (request: ServiceRequest) => {
     switch (request.kind) {
       case 'stats': {
         const cpu = process.cpuUsage();
-        process.send!({ commands: { ...commands }, commandMs: { ...commandMs }, cpuMs: (cpu.user + cpu.system) / 1000, peakRss, cacheMisses: relayEngine(service.core).cache.misses, cacheClears: { ...relayEngine(service.core).cache.clears } });
+        process.send!({ commands: { ...commands }, commandMs: { ...commandMs }, cpuMs: (cpu.user + cpu.system) / 1000, peakRss, cacheMisses: service.relay.engine.cache.misses, cacheClears: { ...service.relay.engine.cache.clears } });
         break;
       }
       case 'profile-start':
@@ -71,7 +70,7 @@ process.on('message', async (request: ServiceRequest) => {
         break;
       }
       case 'idle':
-        await relayEngine(service.core).idle();
+        await service.relay.engine.idle();
         process.send!({ ok: true });
         break;
       case 'stop':

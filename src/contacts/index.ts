@@ -1,14 +1,10 @@
 /** Contact groups and contact syncs. */
-import type { CommandSpec } from '../commands/registry.js';
 import type { Core } from '../core/core.js';
-import type { JobDefinition } from '../jobs/runner.js';
+import type { Feature } from '../core/feature.js';
 import { contactSyncJobs } from './contact-sync.jobs.js';
-import { contactVerbs as verbs } from './contact-verbs.js';
+import { contactVerbs } from './contact-verbs.js';
 
-/** Contact sync jobs. */
-export function contactJobs(core: Core): JobDefinition<any>[] {
-  return contactSyncJobs(core);
+/** `contacts …` and `contactsync …` verbs and the contact sync jobs. */
+export function contactsFeature(core: Core): Feature {
+  return { name: 'contacts', jobs: contactSyncJobs(core), verbs: () => contactVerbs };
 }
-
-/** `contacts ...` and `contactsync ...` verbs. */
-export const contactVerbs: CommandSpec[] = verbs;

@@ -10,6 +10,8 @@ import type { AppConfig } from '../config.js';
 import type { Cipher } from '../crypto.js';
 import type { Logger } from '../log.js';
 import type { WorkspaceDoc } from '../directory/workspace.model.js';
+import type { DirectoryCache } from '../directory/cache.js';
+import type { ServiceEvents } from './events.js';
 
 /** The shared core context. */
 export interface Core {
@@ -17,8 +19,11 @@ export interface Core {
   log: Logger;
   cipher: Cipher;
   adapters: Map<Platform, ChatAdapter>;
-  /** Set once Agenda is created (after the adapters). */
   agenda: Agenda;
+  /** This service's event bus (cleared at stop). */
+  events: ServiceEvents;
+  /** This service's cache of workspaces, people, accounts and conversations. */
+  directory: DirectoryCache;
   defaultOrganizationId: Types.ObjectId;
   /** Base URL people's browsers reach (Sync now links, OAuth redirects). */
   publicUrl: string;

@@ -21,10 +21,31 @@ export type InboundHandler = (event: InboundEvent) => Promise<HandleResult>;
  */
 export type FirstHandler = (event: InboundEvent) => Promise<HandleResult | undefined>;
 
-/** The recorder plus its handler registry. */
+/**
+ * Tried after the event is recorded and before the kind's handler: returns a result to take the
+ * event, or undefined to pass it on (the relay takes replies typed in Zoom's chatbot chat before
+ * the command registry sees them).
+ */
+export type BeforeHandler = (event: InboundEvent) => Promise<HandleResult | undefined>;
+
+/**
+ * The recorder plus its handler registry. Each kind has at most one handler of each sort:
+ * registering a second one throws, so two features can never silently replace each other.
+ */
 export interface InboundRecorder extends InboundSink {
   on(kind: InboundKind, handler: InboundHandler): void;
   first(kind: InboundKind, handler: FirstHandler): void;
+  before(kind: InboundKind, handler: BeforeHandler): void;
+}
+
+/** A second handler of the same sort for the same event kind. */
+export class DuplicateHandlerError extends Error {
+  override name = 'DuplicateHandlerError';
+}
+
+function register<H>(map: Map<InboundKind, H>, sort: string, kind: InboundKind, handler: H): void {
+  if (map.has(kind)) throw new DuplicateHandlerError(`a ${sort} handler for '${kind}' events is already registered`);
+  map.set(kind, handler);
 }
 
 function isDuplicateKey(err: unknown): boolean {
@@ -35,12 +56,16 @@ function isDuplicateKey(err: unknown): boolean {
 export function createInboundRecorder(log: Logger): InboundRecorder {
   const handlers = new Map<InboundKind, InboundHandler>();
   const firsts = new Map<InboundKind, FirstHandler>();
+  const befores = new Map<InboundKind, BeforeHandler>();
   return {
     on(kind, handler) {
-      handlers.set(kind, handler);
+      register(handlers, 'main', kind, handler);
     },
     first(kind, handler) {
-      firsts.set(kind, handler);
+      register(firsts, 'first', kind, handler);
+    },
+    before(kind, handler) {
+      register(befores, 'before', kind, handler);
     },
     async handle(event) {
       const first = firsts.get(event.kind);
@@ -77,7 +102,10 @@ export function createInboundRecorder(log: Logger): InboundRecorder {
         }
         throw err;
       }
-      const handler = handlers.get(event.kind);
+      const main = handlers.get(event.kind);
+      const before = befores.get(event.kind);
+      const handler: InboundHandler | undefined =
+        before && main ? async (e) => (await before(e)) ?? main(e) : before ? async (e) => (await before(e)) ?? {} : main;
       if (!handler) {
         await InboundEventModel.updateOne({ _id: record._id }, { $set: { status: 'ignored' } });
         inboundEventsTotal.inc({ platform: event.platform, kind: event.kind, result: 'ignored' });

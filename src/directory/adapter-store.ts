@@ -8,14 +8,13 @@ import { isDeepStrictEqual } from 'node:util';
 import type { AdapterStore, Platform } from '../chat-adapter.js';
 import type { Cipher } from '../crypto.js';
 import { ADAPTER_STATE, ANY_ORGANIZATION, directoryChanged } from './change-signal.js';
-import { directoryCacheFor } from './cache.js';
+import type { DirectoryCache } from './cache.js';
 import { AdapterStateModel } from './adapter-state.model.js';
 
 /** `AdapterStore` on MongoDB, cached in memory. */
-export function createAdapterStore(cipher: Cipher): AdapterStore {
+export function createAdapterStore(cipher: Cipher, directory: DirectoryCache): AdapterStore {
   const remembered = new Map<string, { value: unknown; secret: boolean }>();
   // Dropped when adapter state changes: other processes' writes are seen through the cache's stamp poll.
-  const directory = directoryCacheFor(cipher, cipher);
   directory.onChange((keys) => {
     if (keys.includes(ADAPTER_STATE) || keys.includes(ANY_ORGANIZATION)) remembered.clear();
   });

@@ -216,15 +216,3 @@ export class DirectoryCache {
     return this.cached(`conv:${key}`, async () => (await ConversationModel.findOne({ organizationId, key }).lean()) as CachedConversation | null);
   }
 }
-
-const caches = new WeakMap<object, DirectoryCache>();
-
-/** The directory cache that belongs to `owner` (one per service core). */
-export function directoryCacheFor(owner: object, cipher: Cipher): DirectoryCache {
-  let cache = caches.get(owner);
-  if (!cache) {
-    cache = new DirectoryCache(cipher);
-    caches.set(owner, cache);
-  }
-  return cache;
-}

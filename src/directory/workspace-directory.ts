@@ -1,15 +1,14 @@
 import type { Types } from 'mongoose';
 import type { Platform, WorkspaceDirectory, WorkspaceRef } from '../chat-adapter.js';
 import type { Cipher } from '../crypto.js';
-import { directoryCacheFor } from './cache.js';
+import type { DirectoryCache } from './cache.js';
 import { WorkspaceModel } from './workspace.model.js';
 
 /**
  * Workspaces with their bot credentials sealed at rest. Lookups by platform id cross
  * organizations on purpose: that is how an inbound event finds its organization.
  */
-export function createWorkspaceDirectory(cipher: Cipher, defaultOrganizationId: () => Types.ObjectId): WorkspaceDirectory {
-  const cache = directoryCacheFor(cipher, cipher);
+export function createWorkspaceDirectory(cipher: Cipher, cache: DirectoryCache, defaultOrganizationId: () => Types.ObjectId): WorkspaceDirectory {
   return {
     async get(platform: Platform, externalId: string): Promise<WorkspaceRef | undefined> {
       // Asked on every inbound event (e.g. Slack's authorize): served by the directory cache.

@@ -1,25 +1,14 @@
 /** Group syncs: rule-driven channel membership. */
-import type { CommandSpec } from '../commands/registry.js';
 import type { Core } from '../core/core.js';
-import type { JobDefinition } from '../jobs/runner.js';
+import type { PeopleImported } from '../core/events.js';
+import type { Feature } from '../core/feature.js';
 import { GroupSyncModel } from './group-sync.model.js';
-import { peopleEvents, type PeopleImported } from '../people/people-events.js';
 import { GROUP_PEOPLE_JOB, groupSyncJobs, type GroupPeopleJobData } from './group-sync.jobs.js';
-import { groupVerbs as verbs } from './group-verbs.js';
-
-/** Group sync jobs. */
-export function groupJobs(core: Core): JobDefinition<any>[] {
-  return groupSyncJobs(core);
-}
-
-/** `group ...` verbs. */
-export const groupVerbs: CommandSpec[] = verbs;
+import { groupVerbs } from './group-verbs.js';
 
 /** Queues the people job when there is an enabled sync to add them to; failures are caught by the periodic job. */
 async function queuePeople(core: Core, event: PeopleImported): Promise<void> {
   if (event.personIds.length === 0) return;
-  // A stopped service (tests start several in one process) must not react any more.
-  if (!core.agenda?.isActiveJobProcessor()) return;
   try {
     if (!(await GroupSyncModel.exists({ organizationId: event.organizationId, enabled: true }))) return;
     const data: GroupPeopleJobData = { organizationId: String(event.organizationId), personIds: event.personIds.map(String) };
@@ -29,9 +18,16 @@ async function queuePeople(core: Core, event: PeopleImported): Promise<void> {
   }
 }
 
-/** Reacts to people being imported or changed (adds them to matching syncs within seconds). */
-export function registerGroupListeners(core: Core): void {
-  const listener = (event: PeopleImported) => void queuePeople(core, event);
-  peopleEvents.on('imported', listener);
-  peopleEvents.on('changed', listener);
+/** `group …` verbs, the group sync jobs, and the reaction to new or changed people (within seconds). */
+export function groupsFeature(core: Core): Feature {
+  return {
+    name: 'groups',
+    jobs: groupSyncJobs(core),
+    verbs: () => groupVerbs,
+    wire() {
+      const listener = (event: PeopleImported) => void queuePeople(core, event);
+      core.events.on('people.imported', listener);
+      core.events.on('people.changed', listener);
+    },
+  };
 }

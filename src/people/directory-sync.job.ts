@@ -8,7 +8,6 @@ import { WorkspaceModel } from '../directory/workspace.model.js';
 import { assignSinglePlatformPrimaries, importDirectoryPage } from '../directory/people.js';
 import { notifyRequester, type NotifyTarget } from '../directory/notify.js';
 import { eventLog } from '../core/event-log.js';
-import { peopleEvents } from './people-events.js';
 import type { JobDefinition } from '../jobs/runner.js';
 
 /** Job data: which workspace, and who to tell when done. */
@@ -63,7 +62,7 @@ export async function runDirectorySync(
       totals.deactivated += counts.deactivated;
       for (const id of counts.personIds) seenPeople.add(String(id));
       totals.primaries += await assignSinglePlatformPrimaries(organizationId, counts.personIds);
-      peopleEvents.emit('imported', { organizationId, personIds: counts.personIds });
+      core.events.emit('people.imported', { organizationId, personIds: counts.personIds });
       await WorkspaceModel.updateOne(
         { organizationId, _id: workspace._id },
         { $set: { 'lastDirectorySync.pages': totals.pages, 'lastDirectorySync.people': totals.accounts } },

@@ -10,7 +10,6 @@ import { promptPerson } from './prompts.js';
 import { resolvePerson } from './resolve.js';
 import { listPeople, PEOPLE_PAGE_SIZE, type PeopleFilters } from './people-list.js';
 import { resetPerson, setPrimary, STATUS_ICONS } from './sync-status.js';
-import { peopleEvents } from './people-events.js';
 import { eventLog } from '../core/event-log.js';
 import { UsageError, type CommandContext, type CommandSpec } from '../commands/registry.js';
 import { findWorkspace } from '../commands/workspace-arg.js';
@@ -206,7 +205,7 @@ export const peopleVerbs: CommandSpec[] = [
       if (options.buildings !== undefined) update.buildings = options.buildings.split(',').map((b) => b.trim()).filter(Boolean);
       if (options.type !== undefined) update.memberType = options.type;
       await PersonModel.updateOne({ organizationId: ctx.organization._id, _id: person._id }, { $set: update });
-      peopleEvents.emit('changed', { organizationId: ctx.organization._id, personIds: [person._id] });
+      ctx.core.events.emit('people.changed', { organizationId: ctx.organization._id, personIds: [person._id] });
       const parts = [
         update.buildings ? `buildings ${(update.buildings as string[]).join(', ') || '(none)'}` : '',
         update.memberType ? `type ${update.memberType as string}` : '',

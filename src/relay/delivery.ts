@@ -11,7 +11,7 @@ import { Types } from 'mongoose';
 import { AdapterError, AdapterErrorCode, type ChatAdapter, type MessageRef, type Platform, type SendAs } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, type Core } from '../core/core.js';
 import { InsertBatcher } from '../db/bulk.js';
-import { directoryCacheFor, type DirectoryCache } from '../directory/cache.js';
+import type { DirectoryCache } from '../directory/cache.js';
 import { ConversationModel } from '../directory/conversation.model.js';
 import { MessageLinkModel } from './message-link.model.js';
 import { PersonModel } from '../directory/person.model.js';
@@ -79,9 +79,9 @@ export class RelayEngine {
   /** Conversations this instance recorded into without their lease, waiting to take it (one wait each). */
   private readonly waitingForLease = new Set<string>();
 
-  constructor(private readonly core: Core) {
+  constructor(readonly core: Core) {
     this.settings = core.config.relay;
-    this.cache = directoryCacheFor(core.cipher, core.cipher);
+    this.cache = core.directory;
   }
 
   get leaseMs(): number {
@@ -589,23 +589,6 @@ export class RelayEngine {
       this.core.log.warn({ err: errorText(err) }, 'relay: could not tell the sender about a failed delivery');
     }
   }
-}
-
-const engines = new WeakMap<Core, RelayEngine>();
-
-/** The delivery engine of this service instance (one per core). */
-export function relayEngine(core: Core): RelayEngine {
-  let engine = engines.get(core);
-  if (!engine) {
-    engine = new RelayEngine(core);
-    engines.set(core, engine);
-  }
-  return engine;
-}
-
-/** Stops the relay of a core (shutdown): leases are given back, pending work is handed off. */
-export async function stopRelay(core: Core): Promise<void> {
-  await engines.get(core)?.stop();
 }
 
 /** Parses job data ids. */

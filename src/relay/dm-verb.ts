@@ -6,6 +6,7 @@ import type { CommandSpec } from '../commands/registry.js';
 import { UsageError } from '../commands/registry.js';
 import { stripCommandPrefix } from '../commands/tokenize.js';
 import { resolvePerson } from '../people/resolve.js';
+import type { RelayEngine } from './delivery.js';
 import { relayMessage, whereLabel } from './router.js';
 
 /** Splits `dm <person> <text>` into the person token and the untouched message text. */
@@ -25,8 +26,8 @@ export function splitDmLine(raw: string): { person: string; text: string } | und
   return { person: line.slice(0, end), text: line.slice(end).trim() };
 }
 
-/** The `dm` verb. */
-export const dmVerb: CommandSpec = {
+/** The `dm` verb, sending through the service's delivery engine. */
+export const dmVerb = (engine: RelayEngine): CommandSpec => ({
   path: ['dm'],
   usage: 'dm <person> <message>',
   summary: 'send a direct message to a colleague on another platform',
@@ -42,7 +43,7 @@ export const dmVerb: CommandSpec = {
     const recipient = await resolvePerson(ctx.organization._id, ctx.workspace._id, parts.person);
     const event = ctx.event;
     const result = await relayMessage(
-      ctx.core,
+      engine,
       { workspace: ctx.workspace, account: ctx.account, person: ctx.person },
       { recipient },
       { conversationId: event.conversationId, messageId: `dm:${event.eventId}`, text: parts.text },
@@ -50,4 +51,4 @@ export const dmVerb: CommandSpec = {
     if (!result.ok) return result.message;
     return `On its way to **${recipient.name}** on ${whereLabel(result.recipientWorkspace)}. Their replies come back to you here.`;
   },
-};
+});

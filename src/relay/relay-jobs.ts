@@ -5,21 +5,20 @@
  * messages that were recorded but never handled.
  */
 import type { JobDefinition } from '../jobs/runner.js';
-import type { Core } from '../core/core.js';
-import { RELAY_DELIVER_JOB, jobIds, relayEngine, type RelayDeliverData } from './delivery.js';
+import { RELAY_DELIVER_JOB, jobIds, type RelayDeliverData, type RelayEngine } from './delivery.js';
 
 /** Sweeper job name. */
 export const RELAY_SWEEP_JOB = 'relay.sweep';
 
-/** Both relay jobs, closing over the core. */
-export function relayJobDefinitions(core: Core, replayUnhandled: () => Promise<number>): JobDefinition<any>[] {
+/** Both relay jobs, closing over the service's delivery engine. */
+export function relayJobDefinitions(engine: RelayEngine, replayUnhandled: () => Promise<number>): JobDefinition<any>[] {
   const deliver: JobDefinition<RelayDeliverData> = {
     name: RELAY_DELIVER_JOB,
     concurrency: 20,
     lockLifetimeMs: 5 * 60_000,
     handler: async (job) => {
       const { organizationId, conversationId } = jobIds(job.attrs.data);
-      await relayEngine(core).deliverConversation(organizationId, conversationId);
+      await engine.deliverConversation(organizationId, conversationId);
     },
   };
   const sweep: JobDefinition = {
@@ -30,7 +29,7 @@ export function relayJobDefinitions(core: Core, replayUnhandled: () => Promise<n
     lockLifetimeMs: 20_000,
     handler: async () => {
       await replayUnhandled();
-      await relayEngine(core).sweep();
+      await engine.sweep();
     },
   };
   return [deliver, sweep];

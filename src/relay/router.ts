@@ -22,7 +22,7 @@ import type { PersonDoc } from '../directory/person.model.js';
 import type { PlatformAccountDoc } from '../directory/platform-account.model.js';
 import type { WorkspaceDoc } from '../directory/workspace.model.js';
 import { maybeAutoPrompt } from '../people/prompts.js';
-import { relayEngine, type RelayEngine } from './delivery.js';
+import type { RelayEngine } from './delivery.js';
 import { findLink, type RelayLink } from './links.js';
 import type { OutboxEntry } from './outbox.js';
 import { partyOn } from './parties.js';
@@ -126,15 +126,15 @@ async function postEntry(
 
 /** Records a new message for delivery to the recipient's primary workspace and starts sending it. */
 export async function relayMessage(
-  core: Core,
+  engine: RelayEngine,
   sender: RelaySender,
   route: RelayRoute,
   message: { conversationId: string; messageId: string; text: string; files?: Array<{ name: string; url: string; size?: number }> },
   eventId?: string,
 ): Promise<{ ok: true; recipientWorkspace: WorkspaceDoc } | { ok: false; message: string }> {
+  const { core } = engine;
   const problem = await syncProblem(core, sender, route.recipient);
   if (problem) return { ok: false, message: problem };
-  const engine = relayEngine(core);
   const post = await postEntry(engine, sender, route, message);
   if (!post) return { ok: false, message: `${route.recipient.name} has no active account on their primary team, so your message was not delivered.` };
   await engine.record(post.entry, [sender.person._id, route.recipient._id], eventId);
@@ -182,8 +182,7 @@ async function replyRoute(engine: RelayEngine, workspace: WorkspaceDoc, person: 
 }
 
 /** Works out what a direct message is: nothing to do, not for the relay, unrouted bot-chat text, or a relay. */
-async function routeDirectMessage(core: Core, event: DirectMessage, isCommand: (text: string) => boolean): Promise<Routed> {
-  const engine = relayEngine(core);
+async function routeDirectMessage(engine: RelayEngine, event: DirectMessage, isCommand: (text: string) => boolean): Promise<Routed> {
   const workspace = await engine.cache.workspaceByExternal(event.platform as Platform, event.workspaceId);
   if (!workspace) return { kind: 'not-relay' };
   const organizationId = workspace.organizationId;
@@ -220,11 +219,10 @@ async function routeDirectMessage(core: Core, event: DirectMessage, isCommand: (
  * in the outbox (that append is its durable record; a platform retry finds it by the source
  * message) and `{}` is returned. Anything else returns undefined and takes the general path.
  */
-export async function recordDirectMessage(core: Core, event: DirectMessage, isCommand: (text: string) => boolean): Promise<HandleResult | undefined> {
-  const routed = await routeDirectMessage(core, event, isCommand);
+export async function recordDirectMessage(engine: RelayEngine, event: DirectMessage, isCommand: (text: string) => boolean): Promise<HandleResult | undefined> {
+  const routed = await routeDirectMessage(engine, event, isCommand);
   if (routed.kind === 'done') return {};
   if (routed.kind !== 'relay' || problemOf(routed.sender, routed.route.recipient)) return undefined;
-  const engine = relayEngine(core);
   const post = await postEntry(engine, routed.sender, routed.route, event);
   if (!post) return undefined;
   await engine.record(post.entry, [routed.sender.person._id, routed.route.recipient._id], event.eventId ? `${event.platform}:${event.eventId}` : undefined);
@@ -233,7 +231,7 @@ export async function recordDirectMessage(core: Core, event: DirectMessage, isCo
 
 /** What the relay does with a direct message; `fallback` runs for bot-chat text it does not relay. */
 export async function handleDirectMessage(
-  core: Core,
+  engine: RelayEngine,
   event: DirectMessage,
   fallback: {
     isCommand: (text: string) => boolean;
@@ -242,7 +240,7 @@ export async function handleDirectMessage(
     unrouted?: () => Promise<HandleResult>;
   },
 ): Promise<HandleResult> {
-  const routed = await routeDirectMessage(core, event, fallback.isCommand);
+  const routed = await routeDirectMessage(engine, event, fallback.isCommand);
   switch (routed.kind) {
     case 'done':
       return {};
@@ -256,7 +254,7 @@ export async function handleDirectMessage(
         },
       };
     case 'relay': {
-      const result = await relayMessage(core, routed.sender, routed.route, event, event.eventId ? `${event.platform}:${event.eventId}` : undefined);
+      const result = await relayMessage(engine, routed.sender, routed.route, event, event.eventId ? `${event.platform}:${event.eventId}` : undefined);
       return result.ok ? {} : { reply: { text: result.message } };
     }
   }
@@ -272,8 +270,7 @@ async function postOf(engine: RelayEngine, workspace: WorkspaceDoc, messageId: s
 }
 
 /** An edit or delete of a relayed message follows it to its copy. */
-export async function handleChange(core: Core, event: Extract<InboundEvent, { kind: 'message_edited' | 'message_deleted' }>): Promise<HandleResult> {
-  const engine = relayEngine(core);
+export async function handleChange(engine: RelayEngine, event: Extract<InboundEvent, { kind: 'message_edited' | 'message_deleted' }>): Promise<HandleResult> {
   const workspace = await engine.cache.workspaceByExternal(event.platform, event.workspaceId);
   if (!workspace) return {};
   const organizationId = workspace.organizationId;
@@ -295,8 +292,7 @@ export async function handleChange(core: Core, event: Extract<InboundEvent, { ki
 }
 
 /** A reaction on a relayed message (or on its copy) shows on the other side. */
-export async function handleReaction(core: Core, event: Extract<InboundEvent, { kind: 'reaction' }>): Promise<HandleResult> {
-  const engine = relayEngine(core);
+export async function handleReaction(engine: RelayEngine, event: Extract<InboundEvent, { kind: 'reaction' }>): Promise<HandleResult> {
   const workspace = await engine.cache.workspaceByExternal(event.platform, event.workspaceId);
   if (!workspace) return {};
   const organizationId = workspace.organizationId;

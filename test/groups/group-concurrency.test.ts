@@ -12,7 +12,6 @@ import { PersonModel } from '../../src/directory/person.model.js';
 import { WorkspaceModel } from '../../src/directory/workspace.model.js';
 import { createGroupSync, setGroupSyncEnabled, undoGroupSync } from '../../src/groups/group-sync.service.js';
 import { GROUP_RUN_JOB, GROUP_UNDO_JOB } from '../../src/groups/group-sync.jobs.js';
-import { peopleEvents } from '../../src/people/people-events.js';
 import { eventually, importAll } from './helpers.js';
 
 const ROUNDS = 6;
@@ -55,7 +54,7 @@ describe('group sync bookkeeping under concurrency', () => {
   async function personSet(email: string, memberType: 'staff' | 'student') {
     const person = await PersonModel.findOne({ organizationId: orgId, email });
     await PersonModel.updateOne({ organizationId: orgId, _id: person!._id }, { $set: { memberType } });
-    peopleEvents.emit('changed', { organizationId: orgId, personIds: [person!._id] });
+    env.service.core.events.emit('people.changed', { organizationId: orgId, personIds: [person!._id] });
   }
 
   /** No group job queued or running. */

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agenda } from 'agenda';
 import { ensureIndexes } from '../../src/db/connect.js';
-import { createAgenda } from '../../src/jobs/runner.js';
+import { createAgenda, defineJobs } from '../../src/jobs/runner.js';
 import { eventLogPruneJob } from '../../src/core/event-log-prune.job.js';
 import { createLogger } from '../../src/log.js';
 import { EventModel } from '../../src/core/event.model.js';
@@ -14,7 +14,8 @@ describe('Agenda on the embedded database', () => {
   beforeAll(async () => {
     await mongoose.connect(freshDatabaseUri('agenda'));
     await ensureIndexes();
-    agenda = createAgenda({ db: mongoose.connection.db!, log: createLogger('silent'), jobs: [eventLogPruneJob], processEvery: 100 });
+    agenda = createAgenda({ db: mongoose.connection.db!, log: createLogger('silent'), processEvery: 100 });
+    defineJobs(agenda, [eventLogPruneJob], createLogger('silent'));
     await agenda.start();
   });
   afterAll(async () => {
