@@ -76,8 +76,8 @@ export interface ContractHarness {
   unknown: { conversation: string; channel: string };
   /** The bot's visible messages in a conversation, oldest first (deleted ones left out). */
   botMessages(conversationId: string): ShownMessage[];
-  /** Emoji names on a message (platforms with reactions). */
-  reactions(conversationId: string, messageId: string): string[];
+  /** Emoji names on a message; only where the platform has reactions. */
+  reactions?(conversationId: string, messageId: string): string[];
   /** Everyone the platform's directory holds (user ids). */
   directory(): string[];
   /** The channel's members as the simulator holds them. */

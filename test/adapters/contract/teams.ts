@@ -53,7 +53,6 @@ export async function startTeamsContract(): Promise<ContractHarness> {
     channel: team.id,
     unknown: { conversation: 'a:1unknownConversation', channel: '00000000-0000-4000-a000-000000000000' },
     botMessages: (conversationId) => visible(conversationId).map((a) => ({ id: a.id, text: a.text ?? '' })),
-    reactions: () => [],
     directory: () => [...tenant.users.keys()],
     members: () => [...team.members.keys()],
     async personWrites(userId, text) {

@@ -1,5 +1,4 @@
 /** The Webex adapter (test-sized retries) against the Webex simulator, for the adapter contract. */
-import { randomBytes } from 'node:crypto';
 import { createWebexAdapter } from '../../../adapters/webex/index.js';
 import { loadConfig } from '../../../src/config.js';
 import { createWebexSimulator } from '../../../sandbox/simulators/webex/server.js';
@@ -37,16 +36,8 @@ export async function startWebexContract(): Promise<ContractHarness> {
   const workspace = { externalId: org.id, credentials: { botToken: s.botToken, adminToken: webex.issueUserToken(admin.id, ['spark-admin:people_read']) } };
 
   const served = await serveAdapter((baseUrl, deps) => {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PUBLIC_URL: baseUrl,
-      CROSSTALK_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      WEBEX_BOT_TOKEN: s.botToken,
-      WEBEX_WEBHOOK_SECRET: s.webhookSecret,
-      WEBEX_CLIENT_ID: s.clientId,
-      WEBEX_CLIENT_SECRET: s.clientSecret,
-      WEBEX_API_URL: s.apiUrl,
-    });
+    const base = loadConfig({ NODE_ENV: 'test' });
+    const config = { ...base, publicUrl: baseUrl, webex: { ...base.webex, ...s } };
     return createWebexAdapter({ config, ...deps }, { policy: FAST_POLICY, directoryPageSize: DIRECTORY_PAGE });
   });
   await served.workspaces.upsert('webex', { ...workspace, name: org.name });
@@ -63,7 +54,6 @@ export async function startWebexContract(): Promise<ContractHarness> {
     channel: space.id,
     unknown: { conversation: webexId('ROOM'), channel: webexId('ROOM') },
     botMessages: (roomId) => webex.messagesIn(roomId).filter((m) => m.personId === org.bot.id).map((m) => ({ id: m.id, text: m.markdown ?? m.text ?? '' })),
-    reactions: () => [],
     directory: () => [...webex.people.values()].filter((p) => p.type === 'person' && p.orgId === org.id).map((p) => p.id),
     members: () => webex.membersOf(space.id).map((m) => m.personId),
     async personWrites(userId, text) {

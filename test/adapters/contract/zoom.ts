@@ -59,7 +59,6 @@ export async function startZoomContract(): Promise<ContractHarness> {
         .botMessagesTo(toJid)
         .filter((m) => !m.deleted)
         .map((m) => ({ id: m.messageId, text: (m.content.body ?? []).map((b) => b.text).join('\n') })),
-    reactions: () => [],
     directory: () => account.users.map((u) => u.id),
     members: () => [...channel.members.keys()],
     async personWrites(userId, text) {
