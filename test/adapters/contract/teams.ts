@@ -6,15 +6,14 @@ import { FAST_POLICY } from '../../helpers/test-adapters.js';
 import { CROWD, memberAdapter, serveAdapter, type ContractHarness, type PlatformExpectations } from './harness.js';
 
 /**
- * Teams: no reactions for bots (the Bot Connector has no reaction operation). A bot can only post
- * where it holds a conversation reference, so an unknown conversation fails before any call;
+ * Teams: no reactions for bots (the Bot Connector has no reaction operation); Bot Connector and
  * Graph errors carry `error.message`.
  */
 export const TEAMS_EXPECTATIONS: PlatformExpectations = {
   capabilities: { edit: true, delete: true, reactions: false, listMembers: true, removeMember: true },
   // Bot messages are XML/HTML text (learn.microsoft.com "Text formatting in cards and messages").
   shown: { sent: 'Lunch at <b>noon</b>', edited: 'Lunch at <b>one</b>' },
-  unknownConversationReason: /no conversation reference/,
+  unknownConversationReason: /Conversation not found/,
   unknownChannelReason: /No team found with Group Id/,
 };
 
@@ -39,6 +38,10 @@ export async function startTeamsContract(): Promise<ContractHarness> {
     createTeamsAdapter({ config: { ...loadConfig({ NODE_ENV: 'test' }), teams: teams.sandboxSettings() }, ...deps }, { outbound: FAST_POLICY, pageSize: DIRECTORY_PAGE }),
   );
   await served.workspaces.upsert('teams', { ...workspace, name: tenant.name });
+  // A bot posts only where it holds a conversation reference: the unknown conversation is one the
+  // adapter knows but Teams no longer has (the person removed the app).
+  const goneConversation = await served.adapter.openDirect(workspace, crowd[4]!);
+  teams.conversations.delete(goneConversation);
   const visible = (conversationId: string) => teams.botMessages(conversationId).filter((a) => !a.deleted);
 
   return {
@@ -51,7 +54,7 @@ export async function startTeamsContract(): Promise<ContractHarness> {
     sendPath: SEND_PATH,
     people: { recipient, patient, speaker, newcomer },
     channel: team.id,
-    unknown: { conversation: 'a:1unknownConversation', channel: '00000000-0000-4000-a000-000000000000' },
+    unknown: { conversation: goneConversation, channel: '00000000-0000-4000-a000-000000000000' },
     botMessages: (conversationId) => visible(conversationId).map((a) => ({ id: a.id, text: a.text ?? '' })),
     directory: () => [...tenant.users.keys()],
     members: () => [...team.members.keys()],
