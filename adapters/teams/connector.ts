@@ -16,7 +16,7 @@ import {
 } from 'botbuilder';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
 import { AdapterError, AdapterErrorCode, type Button, type OutboundMessage, type Platform, type SendAs } from '../../src/chat-adapter.js';
-import { codeForStatus } from '../../src/outbound.js';
+import { codeForStatus, platformReason } from '../../src/outbound.js';
 import { fromNeutral, type MentionEntity } from './format.js';
 import { BOT_CONNECTOR_SCOPE } from './verify.js';
 
@@ -82,7 +82,11 @@ export function connectorError(what: string, err: unknown): AdapterError {
   if (err instanceof AdapterError) return err;
   const status = (err as { statusCode?: number })?.statusCode;
   if (typeof status === 'number') {
-    return new AdapterError(codeForStatus(status), `teams ${what} failed: HTTP ${status}`, { cause: err });
+    // The connector answers `{error: {code, message}}` (e.g. 404 "ConversationNotFound"; Bot
+    // Connector REST API reference, "Error responses"): keep its message for the operator.
+    const body = (err as { response?: { bodyAsText?: string | null } }).response?.bodyAsText;
+    const reason = body ? platformReason(body) : undefined;
+    return new AdapterError(codeForStatus(status), `teams ${what} failed: HTTP ${status}${reason ? ` (${reason})` : ''}`, { cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new AdapterError(AdapterErrorCode.Unavailable, `teams ${what} failed: ${message}`, { cause: err });

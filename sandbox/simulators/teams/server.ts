@@ -911,22 +911,6 @@ export class TeamsSimulator {
       }
       return { ok: true, name: m[1]!.replace(/''/g, "'") };
     };
-    const pageOf = <T>(req: Request, res: Response, items: T[], path: string, context: string, shape: (t: T) => Record<string, unknown>) => {
-      const top = Math.min(Math.max(Number(req.query.$top ?? 100) || 100, 1), 999);
-      const offset = req.query.$skiptoken ? Number(Buffer.from(String(req.query.$skiptoken), 'base64url').toString()) || 0 : 0;
-      const body: Record<string, unknown> = {
-        '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`,
-        value: items.slice(offset, offset + top).map((t) => this.select(shape(t), req.query.$select)),
-      };
-      if (offset + top < items.length) {
-        const next = new URL(`${this.graphUrl}${path}`);
-        for (const k of ['$filter', '$select'] as const) if (req.query[k]) next.searchParams.set(k, String(req.query[k]));
-        next.searchParams.set('$top', String(top));
-        next.searchParams.set('$skiptoken', Buffer.from(String(offset + top)).toString('base64url'));
-        body['@odata.nextLink'] = next.toString();
-      }
-      res.json(body);
-    };
     const teamJson = (t: SimTeam, full: boolean) => ({
       id: t.id,
       createdDateTime: null,
@@ -958,7 +942,7 @@ export class TeamsSimulator {
       const filter = nameFilter(req, res);
       if (!filter.ok) return;
       const teams = [...this.tenant(token.tenantId).teams.values()].filter((t) => filter.name === undefined || t.displayName.toLowerCase() === filter.name.toLowerCase());
-      pageOf(req, res, teams, '/teams', 'teams', (t) => teamJson(t, false));
+      this.graphPage(req, res, teams, '/teams', 'teams', (t) => teamJson(t, false));
     });
     app.get(`${g}/teams/:tid`, (req, res) => {
       const team = teamOf(req, res);
@@ -970,7 +954,7 @@ export class TeamsSimulator {
       const filter = nameFilter(req, res);
       if (!filter.ok) return;
       const channels = [...team.channels.values()].filter((c) => filter.name === undefined || c.displayName.toLowerCase() === filter.name.toLowerCase());
-      pageOf(req, res, channels, `/teams/${encodeURIComponent(team.id)}/channels`, `teams('${team.id}')/channels`, channelJson);
+      this.graphPage(req, res, channels, `/teams/${encodeURIComponent(team.id)}/channels`, `teams('${team.id}')/channels`, channelJson);
     });
     app.get(`${g}/teams/:tid/channels/:cid`, (req, res) => {
       const team = teamOf(req, res);
@@ -981,13 +965,36 @@ export class TeamsSimulator {
     });
   }
 
+  /**
+   * One page of a Graph collection: `$top` (default 100, at most 999) and an `@odata.nextLink`
+   * carrying `$skiptoken` while more remain, as Graph pages lists (learn.microsoft.com/graph/paging).
+   */
+  private graphPage<T>(req: Request, res: Response, items: T[], path: string, context: string, shape: (t: T) => Record<string, unknown>): void {
+    const top = Math.min(Math.max(Number(req.query.$top ?? 100) || 100, 1), 999);
+    const offset = req.query.$skiptoken ? Number(Buffer.from(String(req.query.$skiptoken), 'base64url').toString()) || 0 : 0;
+    const body: Record<string, unknown> = {
+      '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`,
+      value: items.slice(offset, offset + top).map((t) => this.select(shape(t), req.query.$select)),
+    };
+    if (offset + top < items.length) {
+      const next = new URL(`${this.graphUrl}${path}`);
+      for (const k of ['$filter', '$select'] as const) if (req.query[k]) next.searchParams.set(k, String(req.query[k]));
+      next.searchParams.set('$top', String(top));
+      next.searchParams.set('$skiptoken', Buffer.from(String(offset + top)).toString('base64url'));
+      body['@odata.nextLink'] = next.toString();
+    }
+    res.json(body);
+  }
+
   private listTeamMembers(req: Request, res: Response): void {
     const token = this.graphAuth(req, res, ['graph-app', 'graph-user']);
     if (!token) return;
     const team = this.tenant(token.tenantId).teams.get(String(req.params.tid));
     if (!team) return graphError(res, 404, 'NotFound', 'No team found with Group Id ' + req.params.tid);
     const users = this.tenant(token.tenantId).users;
-    const value = [...team.members.entries()].map(([userId, roles]) => ({
+    // team-list-members: "default and maximum page sizes are 100 and 999 objects", so a large
+    // team comes back in pages linked by `@odata.nextLink`.
+    this.graphPage(req, res, [...team.members.entries()], `/teams/${encodeURIComponent(team.id)}/members`, `teams('${team.id}')/members`, ([userId, roles]) => ({
       '@odata.type': '#microsoft.graph.aadUserConversationMember',
       id: Buffer.from(`${team.id}##${userId}`).toString('base64'),
       roles,
@@ -995,7 +1002,6 @@ export class TeamsSimulator {
       userId,
       email: users.get(userId)?.mail ?? null,
     }));
-    res.json({ '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#teams('${team.id}')/members`, '@odata.count': value.length, value });
   }
 
   private listChannelMembers(req: Request, res: Response): void {
