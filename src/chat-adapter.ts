@@ -17,6 +17,11 @@ import type { Logger } from './log.js';
 export const PLATFORMS = ['slack', 'teams', 'webex', 'zoom'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+/** True when `value` names one of the platforms (route parameters, command options, arguments). */
+export function isPlatform(value: unknown): value is Platform {
+  return typeof value === 'string' && (PLATFORMS as readonly string[]).includes(value);
+}
+
 /** A connected platform instance as the adapter needs it for outbound work (credentials decrypted). */
 export interface WorkspaceRef {
   /** The platform's own id: Slack team id, Microsoft tenant id, Webex org id, Zoom account id. */

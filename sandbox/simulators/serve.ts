@@ -27,6 +27,7 @@ import { createTeamsSimulator } from './teams/server.js';
 import { createWebexSimulator } from './webex/server.js';
 import { createZoomSimulator } from './zoom/server.js';
 import type { SimServer } from './sim-core.js';
+import { isPlatform } from '../../src/chat-adapter.js';
 
 type Platform = 'slack' | 'teams' | 'webex' | 'zoom';
 
@@ -105,8 +106,8 @@ function revive(value: unknown): unknown {
 }
 
 async function main(): Promise<void> {
-  const platform = process.argv[2] as Platform;
-  if (!['slack', 'teams', 'webex', 'zoom'].includes(platform)) {
+  const platform = process.argv[2];
+  if (!isPlatform(platform)) {
     process.stderr.write('usage: serve.ts <slack|teams|webex|zoom> [options-json]\n');
     process.exit(2);
   }

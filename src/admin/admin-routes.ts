@@ -8,7 +8,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { parse as parseCookies } from 'cookie';
 import express, { type Request, type Response, type Router } from 'express';
-import { PLATFORMS, type InboundEvent, type OutboundMessage, type Platform } from '../chat-adapter.js';
+import { PLATFORMS, isPlatform, type InboundEvent, type OutboundMessage, type Platform } from '../chat-adapter.js';
 import { CANCEL_ACTION, CONFIRM_ACTION, type CommandContext, type CommandRegistry } from '../commands/registry.js';
 import { PLATFORM_NAMES, type Core } from '../core/core.js';
 import { OrganizationModel } from '../directory/organization.model.js';
@@ -116,7 +116,7 @@ export function adminRoutes(core: Core, commands: CommandRegistry, options: { de
     if (!organization) return undefined;
     const event: InboundEvent = {
       kind: 'command',
-      platform: admin.workspace.platform as Platform,
+      platform: admin.workspace.platform,
       workspaceId: admin.workspace.externalId,
       eventId: `admin:${randomUUID()}`,
       userId: admin.account.externalUserId,
@@ -154,8 +154,8 @@ ${options.demoSignIn ? html`<form method="post" action="/admin/sign-in/demo"><p 
 
   router.get('/admin/sign-in/:platform', async (req, res) => {
     noStore(res);
-    const platform = req.params.platform as Platform;
-    if (!(PLATFORMS as readonly string[]).includes(platform) || !core.adapters.has(platform)) {
+    const platform = req.params.platform;
+    if (!isPlatform(platform) || !core.adapters.has(platform)) {
       res.status(404).type('html').send(problemPage('Unknown platform', 'Crosstalk is not connected to that platform.'));
       return;
     }
@@ -203,7 +203,7 @@ ${options.demoSignIn ? html`<form method="post" action="/admin/sign-in/demo"><p 
       const value = typeof body.value === 'string' && body.value.length < 4096 ? body.value : '';
       const event: InboundEvent = {
         kind: 'action',
-        platform: admin.workspace.platform as Platform,
+        platform: admin.workspace.platform,
         workspaceId: admin.workspace.externalId,
         eventId: `admin:${randomUUID()}`,
         userId: admin.account.externalUserId,
@@ -266,7 +266,7 @@ ${options.demoSignIn ? html`<form method="post" action="/admin/sign-in/demo"><p 
     );
     const first = (list.page - 1) * 20 + 1;
     const body = html`${WIDE}
-<div class="who"><p>Signed in as <strong>${admin.person.name}</strong> (${PLATFORM_NAMES[admin.workspace.platform as Platform]})</p>
+<div class="who"><p>Signed in as <strong>${admin.person.name}</strong> (${PLATFORM_NAMES[admin.workspace.platform]})</p>
 <form method="post" action="/admin/sign-out">${csrf}<button class="btn small secondary" type="submit">Sign out</button></form></div>
 ${flash
   ? html`<section class="card reply" aria-labelledby="reply-t" role="status"><h2 id="reply-t">Crosstalk replied</h2><div>${neutralToHtml(flash.text)}</div>${(flash.buttons ?? [])

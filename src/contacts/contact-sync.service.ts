@@ -7,7 +7,6 @@
  * every write is an insert or a delete by id, so concurrent edits and runs stay exact.
  */
 import { Types, type HydratedDocument } from 'mongoose';
-import type { Platform } from '../chat-adapter.js';
 import { PLATFORM_NAMES, type Core } from '../core/core.js';
 import { ContactGroupModel, ContactSyncModel } from './contact.model.js';
 import { PersonModel } from '../directory/person.model.js';
@@ -357,7 +356,7 @@ export async function describeDestinations(organizationId: Types.ObjectId, desti
     if (d.kind === 'group') {
       const colon = d.ref.indexOf(':');
       const ws = workspaces.get(d.ref.slice(0, colon));
-      return `group ${ws ? `${ws.name} (${PLATFORM_NAMES[ws.platform as Platform]})` : 'on a disconnected workspace'} ${d.ref.slice(colon + 1)}`;
+      return `group ${ws ? `${ws.name} (${PLATFORM_NAMES[ws.platform]})` : 'on a disconnected workspace'} ${d.ref.slice(colon + 1)}`;
     }
     return d.kind === 'ou' ? `org unit ${d.ref}` : `domain ${d.ref}`;
   });

@@ -3,7 +3,7 @@
  * looked up on the platform at once and imported, so the first command of a new employee (or of
  * the first admin, before any directory sync) just works.
  */
-import type { DirectoryUser, Platform } from '../chat-adapter.js';
+import type { DirectoryUser } from '../chat-adapter.js';
 import { adapterFor, workspaceRef, type Core } from '../core/core.js';
 import { PersonModel } from './person.model.js';
 import { PlatformAccountModel } from './platform-account.model.js';
@@ -15,7 +15,7 @@ import { assignSinglePlatformPrimaries, importDirectoryPage } from './people.js'
 const LOOKUP_PAGE_LIMIT = 50;
 
 async function lookUpUser(core: Core, workspace: WorkspaceDoc, userId: string): Promise<DirectoryUser | undefined> {
-  const adapter = adapterFor(core, workspace.platform as Platform);
+  const adapter = adapterFor(core, workspace.platform);
   const ref = workspaceRef(core, workspace);
   if (adapter.getUser) return adapter.getUser(ref, userId);
   let cursor: string | undefined;

@@ -1,4 +1,4 @@
-import type { OutboundMessage, Platform } from '../chat-adapter.js';
+import type { OutboundMessage } from '../chat-adapter.js';
 import { adapterFor, workspaceRef, type Core } from '../core/core.js';
 import { PlatformAccountModel } from './platform-account.model.js';
 import { WorkspaceModel } from './workspace.model.js';
@@ -15,7 +15,7 @@ export interface NotifyTarget {
  * the bot's 1:1 chat), opening that chat the first time and remembering it on the account.
  */
 export async function sendToUser(core: Core, workspace: WorkspaceDoc, externalUserId: string, message: OutboundMessage): Promise<string> {
-  const adapter = adapterFor(core, workspace.platform as Platform);
+  const adapter = adapterFor(core, workspace.platform);
   const ref = workspaceRef(core, workspace);
   const account = await PlatformAccountModel.findOne({ organizationId: workspace.organizationId, workspaceId: workspace._id, externalUserId });
   let conversationId = account?.directConversationId;

@@ -4,7 +4,7 @@
  * a 100,000-user import costs a few hundred round trips, not hundreds of thousands.
  */
 import type { Types } from 'mongoose';
-import type { DirectoryUser, Platform } from '../chat-adapter.js';
+import type { DirectoryUser } from '../chat-adapter.js';
 import { bulkWriteChunked } from '../db/bulk.js';
 import { PersonModel } from './person.model.js';
 import { PlatformAccountModel } from './platform-account.model.js';
@@ -41,7 +41,7 @@ export async function importDirectoryPage(
   seenAt: Date = new Date(),
 ): Promise<ImportCounts> {
   const organizationId = workspace.organizationId;
-  const platform = workspace.platform as Platform;
+  const platform = workspace.platform;
   const humans = users.filter((u) => !u.isBot);
   const emailOf = new Map(humans.map((u) => [u.userId, normalizeEmail(u.email)]));
   const byEmail = new Map<string, DirectoryUser>();

@@ -3,7 +3,7 @@
  * channel's members (contact syncs to `group:` destinations) and removing a member (`group undo`).
  * Adapters that can list members expose `listMembers`; this module checks for it by shape.
  */
-import { AdapterError, AdapterErrorCode, type ChatAdapter, type Platform, type WorkspaceRef } from '../chat-adapter.js';
+import { AdapterError, AdapterErrorCode, type ChatAdapter, type WorkspaceRef } from '../chat-adapter.js';
 import { adapterFor, workspaceRef, type Core } from '../core/core.js';
 import type { WorkspaceDoc } from '../directory/workspace.model.js';
 
@@ -27,7 +27,7 @@ function canList(adapter: ChatAdapter): adapter is ChatAdapter & MemberListing {
 
 /** Every member of a channel/space/team, as platform user ids. */
 export async function listChannelMembers(core: Core, workspace: WorkspaceDoc, conversationId: string): Promise<string[]> {
-  const adapter = adapterFor(core, workspace.platform as Platform);
+  const adapter = adapterFor(core, workspace.platform);
   if (!canList(adapter)) {
     throw new AdapterError(AdapterErrorCode.NotSupported, `listing channel members is not supported on ${workspace.platform}`);
   }
@@ -50,7 +50,7 @@ export async function removeChannelMember(
   conversationId: string,
   userId: string,
 ): Promise<'removed' | 'not_member'> {
-  const adapter = adapterFor(core, workspace.platform as Platform);
+  const adapter = adapterFor(core, workspace.platform);
   if (!adapter.removeMember) {
     throw new AdapterError(AdapterErrorCode.NotSupported, `removing members is not supported on ${workspace.platform}`);
   }

@@ -5,7 +5,7 @@
  * group sync is created, so a sync never points at a channel that does not exist or that the bot
  * cannot manage.
  */
-import type { ChannelInfo, Platform } from '../chat-adapter.js';
+import type { ChannelInfo } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
 import type { WorkspaceDoc } from '../directory/workspace.model.js';
 
@@ -29,7 +29,7 @@ export class ChannelReferenceError extends Error {
 export async function resolveChannel(core: Core, workspace: WorkspaceDoc, typed: string): Promise<{ id: string; name?: string; checked: boolean }> {
   const ref = parseChannelReference(typed);
   if (!ref.text && !ref.id) throw new ChannelReferenceError('name the channel after the workspace, e.g. channel=slack:#general');
-  const platform = workspace.platform as Platform;
+  const platform = workspace.platform;
   const adapter = adapterFor(core, platform);
   if (!adapter.findChannel) return { id: ref.id ?? ref.text, checked: false };
   const ws = workspaceRef(core, workspace);

@@ -8,7 +8,6 @@
 import Bottleneck from 'bottleneck';
 import { bulkWriteChunked } from '../db/bulk.js';
 import { Types } from 'mongoose';
-import type { Platform } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
 import { GroupSyncMemberModel, GroupSyncModel } from './group-sync.model.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
@@ -113,12 +112,12 @@ export function emptyResult(): GroupRunResult {
 
 /** "Acme (Slack)". */
 export function workspaceLabel(ws: Pick<WorkspaceDoc, 'name' | 'platform'>): string {
-  return `${ws.name} (${PLATFORM_NAMES[ws.platform as Platform]})`;
+  return `${ws.name} (${PLATFORM_NAMES[ws.platform]})`;
 }
 
 /** The role the person actually gets (Slack managers are added as members). */
 function roleOn(ws: WorkspaceDoc | undefined, role: GroupRule['role']): GroupRule['role'] {
-  return ws ? effectiveRole(ws.platform as Platform, role) : role;
+  return ws ? effectiveRole(ws.platform, role) : role;
 }
 
 function fail(result: GroupRunResult, who: string, cause: string): void {
@@ -181,7 +180,7 @@ export async function applyGroupPlan(core: Core, organizationId: Types.ObjectId,
           const ws = workspaces.get(wsKey);
           try {
             if (!ws) throw new Error('the target workspace is no longer connected');
-            const platform = ws.platform as Platform;
+            const platform = ws.platform;
             const outcome = await adapterFor(core, platform).addMember(workspaceRef(core, ws), sync.channelId, account.externalUserId, effectiveRole(platform, sync.rule.role));
             if (outcome === 'added') result.added += 1;
             else result.alreadyMembers += 1;

@@ -55,7 +55,7 @@ function when(date: Date | null | undefined): string {
 async function targetLabel(sync: GroupSyncDoc): Promise<{ label: string; platform?: Platform }> {
   const ws = await WorkspaceModel.findOne({ organizationId: sync.organizationId, _id: sync.workspaceId });
   if (!ws) return { label: `a workspace that is no longer connected, ${sync.channelId}` };
-  const platform = ws.platform as Platform;
+  const platform = ws.platform;
   return { label: `${ws.name} (${PLATFORM_NAMES[platform]}) ${sync.channelId}`, platform };
 }
 
@@ -96,7 +96,7 @@ export const groupVerbs: CommandSpec[] = [
       }
       const sync = await service(() => createGroupSync(ctx.organization._id, { name, workspace, channelId: channel.id, rule, actorPersonId: ctx.person?._id }));
       await ctx.core.agenda.now(GROUP_RUN_JOB, jobData(ctx, sync));
-      const platform = workspace.platform as Platform;
+      const platform = workspace.platform;
       return [
         `Group sync **${name}** created: ${describeRule(rule)} → ${workspace.name} (${PLATFORM_NAMES[platform]}) ${sync.channelId}, role ${describeRole(platform, rule.role)}.`,
         `Adding everyone who matches now; I'll post the result here. New and changed people are added within seconds.`,
@@ -118,7 +118,7 @@ export const groupVerbs: CommandSpec[] = [
       for (const sync of syncs) {
         const ws = workspaces.get(String(sync.workspaceId));
         const added = await GroupSyncMemberModel.countDocuments({ organizationId, groupSyncId: sync._id, status: 'added' });
-        const target = ws ? `${ws.name} (${PLATFORM_NAMES[ws.platform as Platform]}) ${sync.channelId}` : sync.channelId;
+        const target = ws ? `${ws.name} (${PLATFORM_NAMES[ws.platform]}) ${sync.channelId}` : sync.channelId;
         lines.push(`${sync.enabled ? '●' : '○'} **${sync.name}** ${sync.enabled ? 'on' : 'off'} · ${describeRule(sync.rule)} · ${sync.rule.role} → ${target} · ${added} added · last run ${when(sync.lastRun?.at)}`);
       }
       return lines.join('\n');

@@ -1,7 +1,6 @@
 import pRetry from 'p-retry';
 import { Types } from 'mongoose';
 import { isDatabaseBusy } from '../db/bulk.js';
-import type { Platform } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
 import { PlatformAccountModel } from '../directory/platform-account.model.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
@@ -30,8 +29,8 @@ export async function runDirectorySync(
   const organizationId = new Types.ObjectId(data.organizationId);
   const workspace = await WorkspaceModel.findOne({ organizationId, _id: data.workspaceId });
   if (!workspace) throw new Error('the workspace no longer exists');
-  const label = `${workspace.name} (${PLATFORM_NAMES[workspace.platform as Platform]})`;
-  const adapter = adapterFor(core, workspace.platform as Platform);
+  const label = `${workspace.name} (${PLATFORM_NAMES[workspace.platform]})`;
+  const adapter = adapterFor(core, workspace.platform);
   const ref = workspaceRef(core, workspace);
   const runStart = new Date();
   const totals = { pages: 0, accounts: 0, people: 0, deactivated: 0, primaries: 0, gone: 0 };

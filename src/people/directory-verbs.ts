@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PLATFORMS, type Platform } from '../chat-adapter.js';
+import { PLATFORMS } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, workspaceRef } from '../core/core.js';
 import { DIRECTORY_SYNC_JOB, type DirectorySyncData } from './directory-sync.job.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
@@ -49,7 +49,7 @@ export const directoryVerbs: CommandSpec[] = [
       if (workspaces.length === 0) return 'No workspace is connected yet.';
       const lines: string[] = ['**Workspaces**'];
       for (const ws of workspaces) {
-        const platform = ws.platform as Platform;
+        const platform = ws.platform;
         let health;
         try {
           health = await adapterFor(ctx.core, platform).checkHealth(workspaceRef(ctx.core, ws));

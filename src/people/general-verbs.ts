@@ -1,4 +1,3 @@
-import type { Platform } from '../chat-adapter.js';
 import { PLATFORM_NAMES } from '../core/core.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
 import { issuePromptLink } from './prompts.js';
@@ -36,7 +35,7 @@ export function generalVerbs(registry: CommandRegistry): CommandSpec[] {
         const lines = [
           `**${person.name}** (${person.email})`,
           `Sync: **${person.syncState}**`,
-          `Primary team: ${primary ? `${primary.name} (${PLATFORM_NAMES[primary.platform as Platform]})` : 'not chosen yet'}`,
+          `Primary team: ${primary ? `${primary.name} (${PLATFORM_NAMES[primary.platform]})` : 'not chosen yet'}`,
           ...secondaries.map(
             (s) => `${STATUS_ICONS[s.status]} ${s.workspaceName} (${PLATFORM_NAMES[s.platform]}): ${s.status.replace('_', ' ')}${s.type ? `, ${s.type} sync` : ''}`,
           ),

@@ -71,8 +71,8 @@ export async function listPeople(organizationId: Types.ObjectId, filters: People
     const ws = person.primaryWorkspaceId ? byId.get(String(person.primaryWorkspaceId)) : undefined;
     rows.push({
       person,
-      primary: person.primaryWorkspaceId ? (ws ? `${ws.name} (${PLATFORM_NAMES[ws.platform as Platform]})` : '?') : undefined,
-      primaryPlatform: ws?.platform as Platform | undefined,
+      primary: person.primaryWorkspaceId ? (ws ? `${ws.name} (${PLATFORM_NAMES[ws.platform]})` : '?') : undefined,
+      primaryPlatform: ws?.platform,
       secondaries: await secondariesOf(person, workspaces),
     });
   }

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { PLATFORMS, type Platform } from '../chat-adapter.js';
+import { PLATFORMS, isPlatform } from '../chat-adapter.js';
 import { PLATFORM_NAMES } from '../core/core.js';
 import { PROMPT_BULK_JOB, type PromptBulkData } from './prompt-bulk.job.js';
 import { OrganizationModel } from '../directory/organization.model.js';
 import { PersonModel } from '../directory/person.model.js';
-import { PlatformAccountModel } from '../directory/platform-account.model.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
 import { promptPerson } from './prompts.js';
 import { resolvePerson } from './resolve.js';
@@ -47,7 +46,7 @@ export const peopleVerbs: CommandSpec[] = [
     async run(ctx, { words, options }) {
       if (words.length) throw new UsageError(`unexpected "${words[0]}"`);
       const list = await listPeople(ctx.organization._id, {
-        platform: options.platform as Platform | undefined,
+        platform: isPlatform(options.platform) ? options.platform : undefined,
         status: options.status as PeopleFilters['status'],
         type: options.type as PeopleFilters['type'],
         page: Number(options.page ?? 1),
@@ -75,13 +74,13 @@ export const peopleVerbs: CommandSpec[] = [
       if (words.length) throw new UsageError(`unexpected "${words[0]}"`);
       const data: PromptBulkData = {
         organizationId: String(ctx.organization._id),
-        platform: options.platform as Platform | undefined,
+        platform: isPlatform(options.platform) ? options.platform : undefined,
         notify: requester(ctx),
         actorPersonId: ctx.person ? String(ctx.person._id) : undefined,
       };
       const waiting = await PersonModel.countDocuments({ organizationId: ctx.organization._id, syncState: { $ne: 'on' } });
       await ctx.core.agenda.now(PROMPT_BULK_JOB, data);
-      return `Prompting up to ${waiting} people who are not synced${options.platform ? ` on ${PLATFORM_NAMES[options.platform as Platform]}` : ''}. I'll post progress and a final count here.`;
+      return `Prompting up to ${waiting} people who are not synced${isPlatform(options.platform) ? ` on ${PLATFORM_NAMES[options.platform]}` : ''}. I'll post progress and a final count here.`;
     },
   },
   {
@@ -171,7 +170,7 @@ export const peopleVerbs: CommandSpec[] = [
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
-      return `${person.name}'s primary team is now ${workspace.name} (${PLATFORM_NAMES[workspace.platform as Platform]}). Sync: ${person.syncState}.`;
+      return `${person.name}'s primary team is now ${workspace.name} (${PLATFORM_NAMES[workspace.platform]}). Sync: ${person.syncState}.`;
     },
   },
   {

@@ -65,7 +65,7 @@ export function promptBulkJob(core: Core): JobDefinition<PromptBulkData> {
             continue;
           }
           inFlight.push(
-            limiterFor(where.workspace.platform as Platform).schedule(async () => {
+            limiterFor(where.workspace.platform).schedule(async () => {
               try {
                 await promptPerson(core, person, { reach: where, actorPersonId });
                 sent += 1;

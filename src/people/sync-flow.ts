@@ -96,8 +96,8 @@ export async function openSyncPage(token: string, sessionId: string): Promise<Sy
       accountId: String(account._id),
       workspaceId: String(ws._id),
       workspaceName: ws.name,
-      platform: ws.platform as Platform,
-      platformName: PLATFORM_NAMES[ws.platform as Platform],
+      platform: ws.platform,
+      platformName: PLATFORM_NAMES[ws.platform],
       email: account.email ?? undefined,
       connected: Boolean(account.userToken),
       failed: account.secondary?.status === 'failed',
@@ -106,7 +106,7 @@ export async function openSyncPage(token: string, sessionId: string): Promise<Sy
   }
   const otherWorkspaces = workspaces
     .filter((ws) => !rows.some((r) => r.workspaceId === String(ws._id)))
-    .map((ws) => ({ name: ws.name, platformName: PLATFORM_NAMES[ws.platform as Platform] }));
+    .map((ws) => ({ name: ws.name, platformName: PLATFORM_NAMES[ws.platform] }));
   return { person, accounts: rows, otherWorkspaces, expiresAt: link.expiresAt };
 }
 
@@ -124,10 +124,10 @@ export async function startConnect(core: Core, token: string, sessionId: string,
   if (link.sessionHash !== sha256(sessionId)) throw new SyncFlowError('session_mismatch', 'Open your Sync now link again in this browser, then click Connect.');
   const account = await PlatformAccountModel.findOne({ organizationId: person.organizationId, _id: accountId, personId: person._id });
   if (!account) throw new SyncFlowError('unknown_account', 'That account is not one of yours.');
-  if (!core.adapters.get(account.platform as Platform)?.userOAuth) {
-    throw new SyncFlowError('not_available', `Connecting a ${PLATFORM_NAMES[account.platform as Platform]} account is not set up in this Crosstalk; the bot posts for you there.`);
+  if (!core.adapters.get(account.platform)?.userOAuth) {
+    throw new SyncFlowError('not_available', `Connecting a ${PLATFORM_NAMES[account.platform]} account is not set up in this Crosstalk; the bot posts for you there.`);
   }
-  const attempt = await beginAuthorization(core, account.platform as Platform);
+  const attempt = await beginAuthorization(core, account.platform);
   await PromptTokenModel.updateOne(
     { organizationId: person.organizationId, _id: link._id },
     {
@@ -245,7 +245,7 @@ export async function choosePrimary(
   const botSynced: string[] = [];
   for (const ws of workspaces) {
     if (String(ws._id) === String(workspace._id)) continue;
-    const label = `${ws.name} (${PLATFORM_NAMES[ws.platform as Platform]})`;
+    const label = `${ws.name} (${PLATFORM_NAMES[ws.platform]})`;
     const account = accounts.find((a) => String(a.workspaceId) === String(ws._id));
     (account?.userToken ? userSynced : account ? pending : botSynced).push(label);
   }

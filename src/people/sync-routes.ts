@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parse as parseCookies } from 'cookie';
 import express, { type Request, type Response, type Router } from 'express';
-import { PLATFORMS, type Platform } from '../chat-adapter.js';
+import { isPlatform, type Platform } from '../chat-adapter.js';
 import type { Core } from '../core/core.js';
 import { choosePrimary, completeConnect, openSyncPage, startConnect, SyncFlowError } from './sync-flow.js';
 import { html, layout, problemPage } from '../http/pages.js';
@@ -154,8 +154,8 @@ ${result.botSynced.length ? html`<h2>Represented by the Crosstalk bot</h2>${list
 
   router.get('/oauth/:platform/callback', async (req, res) => {
     noStore(res);
-    const platform = req.params.platform as Platform;
-    if (!(PLATFORMS as readonly string[]).includes(platform)) {
+    const platform = req.params.platform;
+    if (!isPlatform(platform)) {
       res.status(404).type('html').send(problemPage('Unknown platform', 'This sign-in return is for a platform Crosstalk does not know.'));
       return;
     }

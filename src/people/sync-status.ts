@@ -48,7 +48,7 @@ export async function secondariesOf(
     .filter((ws) => String(ws._id) !== String(person.primaryWorkspaceId))
     .map((ws) => {
       const account = byWorkspace.get(String(ws._id));
-      const base = { workspaceId: ws._id, workspaceName: ws.name, platform: ws.platform as Platform };
+      const base = { workspaceId: ws._id, workspaceName: ws.name, platform: ws.platform };
       if (account) return { ...base, status: account.secondary?.status ?? 'not_created', type: account.secondary?.type ?? undefined };
       return person.syncState === 'on' ? { ...base, status: 'on' as const, type: 'bot' as const } : { ...base, status: 'not_created' as const };
     });
@@ -96,7 +96,7 @@ export async function setPrimary(
     outcome: 'succeeded',
     actorPersonId: options.actorPersonId,
     subject: person.email,
-    message: `${person.name}'s primary team is now ${workspace.name} (${PLATFORM_NAMES[workspace.platform as Platform]})${
+    message: `${person.name}'s primary team is now ${workspace.name} (${PLATFORM_NAMES[workspace.platform]})${
       options.completeSync ? '; sync is on' : ''
     }`,
   });

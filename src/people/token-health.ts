@@ -4,7 +4,7 @@
  * (the relay posts as the bot when an account has no user token), and the person is prompted to
  * sync again. Never silent loss.
  */
-import type { Platform, UserGrant } from '../chat-adapter.js';
+import type { UserGrant } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
 import { PersonModel } from '../directory/person.model.js';
 import { PlatformAccountModel } from '../directory/platform-account.model.js';
@@ -38,7 +38,7 @@ export async function storeGrant(core: Core, account: Pick<PlatformAccountDoc, '
 /** Tries the refresh token; returns true when a fresh grant was stored. */
 export async function tryRefresh(core: Core, account: PlatformAccountDoc): Promise<boolean> {
   if (!account.userToken) return false;
-  const adapter = adapterFor(core, account.platform as Platform);
+  const adapter = adapterFor(core, account.platform);
   let stored: StoredUserToken;
   try {
     stored = core.cipher.decryptJson<StoredUserToken>(account.userToken);
@@ -72,7 +72,7 @@ export async function retireDeadToken(core: Core, account: PlatformAccountDoc, r
   if (changed.modifiedCount === 0) return;
   const person = account.personId ? await PersonModel.findOne({ organizationId, _id: account.personId }) : null;
   const workspace = await WorkspaceModel.findOne({ organizationId, _id: account.workspaceId });
-  const where = workspace ? `${workspace.name} (${PLATFORM_NAMES[workspace.platform as Platform]})` : account.platform;
+  const where = workspace ? `${workspace.name} (${PLATFORM_NAMES[workspace.platform]})` : account.platform;
   await eventLog.record(organizationId, {
     type: 'sync.token_failed',
     outcome: 'failed',
@@ -105,7 +105,7 @@ export async function retireUndecryptableToken(core: Core, account: PlatformAcco
 /** Checks one account's user token: refresh when near expiry or dead, retire when nothing helps. */
 export async function checkAccountToken(core: Core, account: PlatformAccountDoc): Promise<'ok' | 'refreshed' | 'retired' | 'unknown'> {
   if (!account.userToken) return 'ok';
-  const adapter = adapterFor(core, account.platform as Platform);
+  const adapter = adapterFor(core, account.platform);
   const nearExpiry = account.userTokenExpiresAt && account.userTokenExpiresAt.getTime() < Date.now() + 10 * 60_000;
   if (nearExpiry && (await tryRefresh(core, account))) return 'refreshed';
   if (!adapter.checkUserToken) return 'unknown';

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { AdapterError, AdapterErrorCode, type ChatAdapter, type MessageRef, type Platform, type SendAs } from '../chat-adapter.js';
+import { AdapterError, AdapterErrorCode, type ChatAdapter, type MessageRef, type SendAs } from '../chat-adapter.js';
 import { adapterFor, PLATFORM_NAMES, type Core } from '../core/core.js';
 import { InsertBatcher } from '../db/bulk.js';
 import type { DirectoryCache } from '../directory/cache.js';
@@ -281,7 +281,7 @@ export class RelayEngine {
       }
       const workspace = await this.cache.workspace(organizationId, link.target!.workspaceId!);
       if (!workspace) return { kind: 'failed', reason: 'the recipient’s workspace is no longer connected' };
-      const adapter = adapterFor(this.core, workspace.platform as Platform);
+      const adapter = adapterFor(this.core, workspace.platform);
       switch (link.op) {
         case 'post':
           return await this.post(link, parent, workspace, adapter);
@@ -330,7 +330,7 @@ export class RelayEngine {
     ]);
     const grant = usableGrant(this.core, account);
     if (grant) return { workspace, adapter, as: { kind: 'user', accessToken: grant.accessToken }, account, grant };
-    return { workspace, adapter, as: botAs({ name: person?.name ?? 'Someone' }, home ?? undefined, link.source.platform as Platform) };
+    return { workspace, adapter, as: botAs({ name: person?.name ?? 'Someone' }, home ?? undefined, link.source.platform) };
   }
 
   /**
@@ -501,7 +501,7 @@ export class RelayEngine {
       }
     } else {
       const sender = await PersonModel.findOne({ organizationId, _id: parent.source.personId }, { name: 1 }).lean();
-      as = botAs({ name: sender?.name ?? 'Someone' }, undefined, parent.source.platform as Platform);
+      as = botAs({ name: sender?.name ?? 'Someone' }, undefined, parent.source.platform);
     }
     await this.apply(link, adapter, ref, as, workspace);
     await this.receipt(link, 'delivered');
@@ -567,7 +567,7 @@ export class RelayEngine {
       link.target?.workspaceId ? this.cache.workspace(organizationId, link.target.workspaceId) : undefined,
     ]);
     const what = link.op === 'post' ? 'Your message' : link.op === 'edit' ? 'Your edit' : link.op === 'delete' ? 'Your delete' : 'Your reaction';
-    const where = targetWs ? ` on ${PLATFORM_NAMES[targetWs.platform as Platform]}` : '';
+    const where = targetWs ? ` on ${PLATFORM_NAMES[targetWs.platform]}` : '';
     const quote = link.text ? ` (“${link.text.length > 80 ? `${link.text.slice(0, 79)}…` : link.text}”)` : '';
     await eventLog.record(organizationId, {
       type: 'relay.failed',

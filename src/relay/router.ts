@@ -15,7 +15,7 @@
  *    workspace).
  */
 import type { Types } from 'mongoose';
-import type { HandleResult, InboundEvent, Platform } from '../chat-adapter.js';
+import type { HandleResult, InboundEvent } from '../chat-adapter.js';
 import { PLATFORM_NAMES, type Core } from '../core/core.js';
 import { RelayReceiptModel } from './relay-receipt.model.js';
 import type { PersonDoc } from '../directory/person.model.js';
@@ -183,7 +183,7 @@ async function replyRoute(engine: RelayEngine, workspace: WorkspaceDoc, person: 
 
 /** Works out what a direct message is: nothing to do, not for the relay, unrouted bot-chat text, or a relay. */
 async function routeDirectMessage(engine: RelayEngine, event: DirectMessage, isCommand: (text: string) => boolean): Promise<Routed> {
-  const workspace = await engine.cache.workspaceByExternal(event.platform as Platform, event.workspaceId);
+  const workspace = await engine.cache.workspaceByExternal(event.platform, event.workspaceId);
   if (!workspace) return { kind: 'not-relay' };
   const organizationId = workspace.organizationId;
   const sender = await partyOn(engine.cache, workspace, event.userId);
@@ -331,5 +331,5 @@ export async function handleReaction(engine: RelayEngine, event: Extract<Inbound
 
 /** Human label of where a person will read a message. */
 export function whereLabel(workspace: Pick<WorkspaceDoc, 'platform' | 'name'>): string {
-  return `${PLATFORM_NAMES[workspace.platform as Platform]}`;
+  return `${PLATFORM_NAMES[workspace.platform]}`;
 }
