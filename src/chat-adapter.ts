@@ -10,7 +10,6 @@
  * between platforms before sending.
  */
 import type { Router } from 'express';
-import type { AppConfig } from './config.js';
 import type { Logger } from './log.js';
 
 /** The platforms Crosstalk bridges. */
@@ -295,9 +294,15 @@ export interface WorkspaceDirectory {
   upsert(platform: Platform, workspace: WorkspaceRef & { name: string }): Promise<void>;
 }
 
-/** What the composition root passes to each `createXAdapter(deps)` factory. */
-export interface AdapterDeps {
-  config: AppConfig;
+/**
+ * What the composition root passes to each `createXAdapter(deps)` factory: the adapter's own
+ * settings section (never another platform's secrets) and the service's shared parts.
+ */
+export interface AdapterDeps<S = unknown> {
+  /** This platform's section of the configuration (`AppConfig['slack']`, …). */
+  settings: S;
+  /** Base URL platforms and browsers reach this service at (webhooks, OAuth returns). */
+  publicUrl: string;
   log: Logger;
   sink: InboundSink;
   workspaces: WorkspaceDirectory;

@@ -38,11 +38,18 @@ import { groupsFeature } from './groups/index.js';
  * Builds an adapter from its dependencies (see src/adapters.ts for the real set). A factory tagged
  * with its platform (`platformAdapter`) is only called when that platform is on.
  */
-export type AdapterFactory = ((deps: AdapterDeps) => ChatAdapter) & { platform?: Platform };
+export interface AdapterFactory {
+  platform: Platform;
+  /** Builds the adapter from the shared parts and its own section of `config`. */
+  build(shared: Omit<AdapterDeps, 'settings'>, config: AppConfig): ChatAdapter;
+}
 
-/** Tags an adapter factory with its platform, so it is built only when the platform is on. */
-export function platformAdapter(platform: Platform, create: (deps: AdapterDeps) => ChatAdapter): AdapterFactory {
-  return Object.assign((deps: AdapterDeps) => create(deps), { platform });
+/**
+ * An adapter factory for `platform`: it is built only when the platform is on, and it is handed
+ * only its own settings section (`config[platform]`), never another platform's secrets.
+ */
+export function platformAdapter<P extends Platform>(platform: P, create: (deps: AdapterDeps<AppConfig[P]>) => ChatAdapter): AdapterFactory {
+  return { platform, build: (shared, config) => create({ ...shared, settings: config[platform] }) };
 }
 
 /** Start-up failures worth one plain sentence instead of a stack trace. */
@@ -108,15 +115,15 @@ export async function startService(options: {
     const organizationId = await ensureDefaultOrganization(config.sandbox);
     const inbound = createInboundRecorder(log);
     const directory = new DirectoryCache(cipher);
-    const deps: AdapterDeps = {
-      config,
+    const deps: Omit<AdapterDeps, 'settings'> = {
+      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
       log,
       sink: inbound,
       workspaces: createWorkspaceDirectory(cipher, directory, () => organizationId),
       store: createAdapterStore(cipher, directory),
     };
     const enabled = new Set(enabledPlatforms(config));
-    const adapters = (options.adapterFactories ?? []).filter((f) => !f.platform || enabled.has(f.platform)).map((factory) => factory(deps));
+    const adapters = (options.adapterFactories ?? []).filter((f) => enabled.has(f.platform)).map((factory) => factory.build(deps, config));
 
     const agenda = createAgenda({ db: db.connection.db!, log, processEvery: options.processEvery });
     agendaOf = agenda;
@@ -229,7 +236,7 @@ export async function startService(options: {
  * be reached or refuses the credentials is logged and left for `directory status` to show; the
  * other platforms still start.
  */
-async function registerConfiguredWorkspaces(adapters: ChatAdapter[], deps: AdapterDeps, log: Logger): Promise<void> {
+async function registerConfiguredWorkspaces(adapters: ChatAdapter[], deps: Pick<AdapterDeps, 'workspaces'>, log: Logger): Promise<void> {
   for (const adapter of adapters) {
     if (!adapter.configuredWorkspaces) continue;
     try {

@@ -4,6 +4,7 @@
  * Bolt sees it, normalized and handed to the core before the acknowledgement goes out; outbound
  * work through `@slack/web-api`.
  */
+import type { AppConfig } from '../../src/config.js';
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { App, ExpressReceiver, type AllMiddlewareArgs, type AnyMiddlewareArgs, type Authorize } from '@slack/bolt';
@@ -61,9 +62,8 @@ const FIELD_LABEL_TTL_MS = 60 * 60_000;
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
 
 /** Creates the Slack adapter. */
-export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptions = {}): ChatAdapter {
-  const { config, log } = deps;
-  const slack = config.slack;
+export function createSlackAdapter(deps: AdapterDeps<AppConfig['slack']>, options: SlackAdapterOptions = {}): ChatAdapter {
+  const { settings: slack, log } = deps;
   const signingSecret = slack.signingSecret;
   if (!signingSecret) throw new Error('SLACK_SIGNING_SECRET is required to run the Slack adapter');
 
@@ -71,7 +71,7 @@ export function createSlackAdapter(deps: AdapterDeps, options: SlackAdapterOptio
   const resolveBot = createBotResolver(deps, api);
   const boltLogger = toBoltLogger(log);
   const useOAuth = Boolean(slack.clientId && slack.clientSecret);
-  const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const publicUrl = deps.publicUrl;
 
   const receiver = new ExpressReceiver({
     signingSecret,

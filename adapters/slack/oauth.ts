@@ -6,6 +6,7 @@
  * The authorize page lives beside the Web API: `https://slack.com/api/` → `https://slack.com/oauth/v2/authorize`,
  * so pointing `SLACK_API_URL` at the simulator (`http://127.0.0.1:<port>/api/`) moves both.
  */
+import type { AppConfig } from '../../src/config.js';
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import { AdapterError, AdapterErrorCode, type AdapterDeps, type UserGrant } from '../../src/chat-adapter.js';
 import { SLACK } from '../../manifests/source.js';
@@ -85,7 +86,7 @@ export const INSTALLATION_KEY = 'installation';
  * Finds the bot for a workspace: a stored installation, then the core's workspace directory, then
  * the single-workspace `SLACK_BOT_TOKEN` (only for the team that token belongs to).
  */
-export function createBotResolver(deps: AdapterDeps, api: SlackApi) {
+export function createBotResolver(deps: AdapterDeps<AppConfig['slack']>, api: SlackApi) {
   const authTests = new Map<string, Promise<{ teamId?: string; teamName?: string; userId?: string; botId?: string }>>();
   const whoIs = (token: string) => {
     let pending = authTests.get(token);
@@ -113,7 +114,7 @@ export function createBotResolver(deps: AdapterDeps, api: SlackApi) {
       const who = await whoIs(token);
       return { teamId, teamName: who.teamName, token, userId: who.userId, botId: who.botId };
     }
-    const single = deps.config.slack.botToken;
+    const single = deps.settings.botToken;
     if (single) {
       const who = await whoIs(single);
       if (who.teamId === teamId) return { teamId, teamName: who.teamName, token: single, userId: who.userId, botId: who.botId };
@@ -123,7 +124,7 @@ export function createBotResolver(deps: AdapterDeps, api: SlackApi) {
 }
 
 /** The installation store behind `/slack/install` and `/slack/oauth_redirect`. */
-export function createInstallationStore(deps: AdapterDeps, resolve: ReturnType<typeof createBotResolver>): InstallationStore {
+export function createInstallationStore(deps: AdapterDeps<AppConfig['slack']>, resolve: ReturnType<typeof createBotResolver>): InstallationStore {
   return {
     async storeInstallation(installation: Installation) {
       const teamId = installation.team?.id;

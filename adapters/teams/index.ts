@@ -7,6 +7,7 @@
  * id; a bot conversation is the Bot Connector's `a:…` id; a user-sync conversation is a Graph chat
  * id (`19:…`); `addMember` takes a team id, or `teamId/channelId` for a private or shared channel.
  */
+import type { AppConfig } from '../../src/config.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ActivityHandler, TurnContext, type Activity, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type ConversationReference } from 'botbuilder';
 import {
@@ -64,9 +65,8 @@ function graphMessage(message: OutboundMessage): Record<string, unknown> {
 const TENANT_NAME = 'Teams';
 
 /** Creates the Teams adapter. */
-export function createTeamsAdapter(deps: AdapterDeps, options: TeamsAdapterOptions = {}): ChatAdapter {
-  const { config, log, sink, store } = deps;
-  const teams = config.teams;
+export function createTeamsAdapter(deps: AdapterDeps<AppConfig['teams']>, options: TeamsAdapterOptions = {}): ChatAdapter {
+  const { settings: teams, log, sink, store } = deps;
   const policy = new OutboundPolicy('teams', options.outbound);
   const auth = createBotAuthentication(teams, policy);
   const appId = teams.appId!;

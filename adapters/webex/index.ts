@@ -9,6 +9,7 @@
  * calls per unknown room, ignores `messages updated`, and hands events to listeners through an
  * emitter that cannot be awaited.
  */
+import type { AppConfig } from '../../src/config.js';
 import express, { type Request, type Response, type Router } from 'express';
 import type {
   AdapterDeps,
@@ -84,14 +85,13 @@ interface WebexWebhook {
 }
 
 /** Creates the Webex `ChatAdapter`. */
-export function createWebexAdapter(deps: AdapterDeps, options: WebexAdapterOptions = {}): ChatAdapter {
-  const { config, log, sink, workspaces, store } = deps;
-  const cfg = config.webex;
+export function createWebexAdapter(deps: AdapterDeps<AppConfig['webex']>, options: WebexAdapterOptions = {}): ChatAdapter {
+  const { settings: cfg, log, sink, workspaces, store } = deps;
   const apiUrl = cfg.apiUrl.replace(/\/+$/, '');
   const maxEventAgeMs = options.maxEventAgeMs ?? 15 * 60_000;
   const policy = new OutboundPolicy('webex', options.policy);
   const api = new WebexApi(apiUrl, policy);
-  const webhookUrl = () => `${config.publicUrl ?? `http://localhost:${config.port}`}/webex/webhook`;
+  const webhookUrl = () => `${deps.publicUrl}/webex/webhook`;
   let sessions: BotSessions | undefined;
   const knownDirectRooms = new Set<string>();
 

@@ -7,6 +7,7 @@
  *   lower-cased user id at the bot's XMPP domain), a channel is its `…@conference.…` JID;
  * - as a user, a conversation is the other person's user id (or email), or a channel id/JID.
  */
+import type { AppConfig } from '../../src/config.js';
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import {
@@ -62,9 +63,8 @@ const PENDING_KEY = (contact: string, neutralText: string) =>
   `pending-user-send:${createHash('sha256').update(`${contact.toLowerCase()}\n${neutralText}`).digest('base64url')}`;
 
 /** Creates the Zoom adapter. */
-export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions = {}): ZoomAdapter {
-  const { config, log, sink, store, workspaces } = deps;
-  const zoom = config.zoom;
+export function createZoomAdapter(deps: AdapterDeps<AppConfig['zoom']>, options: ZoomAdapterOptions = {}): ZoomAdapter {
+  const { settings: zoom, log, sink, store, workspaces } = deps;
   const now = options.now ?? Date.now;
   const policy = new OutboundPolicy('zoom', options.policy);
   const api = new ZoomApi({
@@ -196,7 +196,7 @@ export function createZoomAdapter(deps: AdapterDeps, options: ZoomAdapterOptions
     const state = typeof req.query.state === 'string' ? req.query.state : undefined;
     const codeChallenge = typeof req.query.code_challenge === 'string' ? req.query.code_challenge : undefined;
     if (!state || !codeChallenge || !zoom.clientId) return undefined;
-    const callbackUrl = `${config.publicUrl ?? ''}/oauth/zoom/callback`;
+    const callbackUrl = `${deps.publicUrl}/oauth/zoom/callback`;
     return { state, codeChallenge, callbackUrl, authorizeUrl: zoomAuthorizeUrl(zoom.oauthUrl, zoom.clientId, { state, codeChallenge, redirectUri: callbackUrl }) };
   };
 

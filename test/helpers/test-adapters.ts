@@ -7,6 +7,8 @@ import { createTeamsAdapter } from '../../adapters/teams/index.js';
 import { createWebexAdapter } from '../../adapters/webex/index.js';
 import { createZoomAdapter } from '../../adapters/zoom/index.js';
 import type { OutboundPolicyOptions } from '../../src/outbound.js';
+import type { AdapterDeps, Platform } from '../../src/chat-adapter.js';
+import type { AppConfig } from '../../src/config.js';
 import { platformAdapter, type AdapterFactory } from '../../src/service.js';
 
 /** Fast retry settings for tests: a 429 with Retry-After: 1 resolves in about a second. */
@@ -19,3 +21,8 @@ export const testAdapterFactories: AdapterFactory[] = [
   platformAdapter('webex', (deps) => createWebexAdapter(deps, { policy: FAST_POLICY })),
   platformAdapter('zoom', (deps) => createZoomAdapter(deps, { policy: FAST_POLICY })),
 ];
+
+/** An adapter's dependencies from a whole test configuration: its own section and the public URL. */
+export function adapterDeps<P extends Platform>(config: AppConfig, platform: P, shared: Omit<AdapterDeps, 'settings' | 'publicUrl'>): AdapterDeps<AppConfig[P]> {
+  return { ...shared, settings: config[platform], publicUrl: config.publicUrl ?? `http://localhost:${config.port}` };
+}

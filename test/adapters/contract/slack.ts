@@ -30,7 +30,7 @@ export async function startSlackContract(): Promise<ContractHarness> {
     config.publicUrl = baseUrl;
     config.slack = { ...config.slack, ...slack.sandboxSettings(teamId), sandbox: true };
     await deps.workspaces.upsert('slack', installed);
-    return create({ config, ...deps });
+    return create.build({ ...deps, publicUrl: baseUrl }, config);
   });
 
   return {

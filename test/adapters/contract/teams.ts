@@ -1,4 +1,5 @@
 /** The Teams adapter (test-sized retries) against the Teams simulator, for the adapter contract. */
+import { adapterDeps } from '../../helpers/test-adapters.js';
 import { createTeamsAdapter } from '../../../adapters/teams/index.js';
 import { loadConfig } from '../../../src/config.js';
 import { createTeamsSimulator } from '../../../sandbox/simulators/teams/server.js';
@@ -35,7 +36,7 @@ export async function startTeamsContract(): Promise<ContractHarness> {
   const botId = `28:${teams.defaultApp.appId}`;
 
   const served = await serveAdapter((_baseUrl, deps) =>
-    createTeamsAdapter({ config: { ...loadConfig({ NODE_ENV: 'test' }), teams: teams.sandboxSettings() }, ...deps }, { outbound: FAST_POLICY, pageSize: DIRECTORY_PAGE }),
+    createTeamsAdapter(adapterDeps({ ...loadConfig({ NODE_ENV: 'test' }), teams: teams.sandboxSettings() }, 'teams', deps), { outbound: FAST_POLICY, pageSize: DIRECTORY_PAGE }),
   );
   await served.workspaces.upsert('teams', { ...workspace, name: tenant.name });
   // A bot posts only where it holds a conversation reference: the unknown conversation is one the

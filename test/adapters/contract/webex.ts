@@ -1,4 +1,5 @@
 /** The Webex adapter (test-sized retries) against the Webex simulator, for the adapter contract. */
+import { adapterDeps } from '../../helpers/test-adapters.js';
 import { createWebexAdapter } from '../../../adapters/webex/index.js';
 import { loadConfig } from '../../../src/config.js';
 import { createWebexSimulator } from '../../../sandbox/simulators/webex/server.js';
@@ -38,7 +39,7 @@ export async function startWebexContract(): Promise<ContractHarness> {
   const served = await serveAdapter((baseUrl, deps) => {
     const base = loadConfig({ NODE_ENV: 'test' });
     const config = { ...base, publicUrl: baseUrl, webex: { ...base.webex, ...s } };
-    return createWebexAdapter({ config, ...deps }, { policy: FAST_POLICY, directoryPageSize: DIRECTORY_PAGE });
+    return createWebexAdapter(adapterDeps(config, 'webex', deps), { policy: FAST_POLICY, directoryPageSize: DIRECTORY_PAGE });
   });
   await served.workspaces.upsert('webex', { ...workspace, name: org.name });
 

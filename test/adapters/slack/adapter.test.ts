@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { adapterDeps } from '../../helpers/test-adapters.js';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -102,7 +103,7 @@ describe('Slack adapter against the simulator', () => {
     acmeRef = { externalId: acme, credentials: acmeCreds.credentials };
 
     adapter = createSlackAdapter(
-      { config, log: createLogger('silent'), sink, workspaces, store },
+      adapterDeps(config, 'slack', { log: createLogger('silent'), sink, workspaces, store }),
       { retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50 } },
     );
     const router = express.Router();

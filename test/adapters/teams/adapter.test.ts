@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { adapterDeps } from '../../helpers/test-adapters.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -61,7 +62,7 @@ beforeAll(async () => {
   const workspaces: WorkspaceDirectory = { get: async () => workspace, upsert: async () => {} };
   const config = { ...loadConfig({ NODE_ENV: 'test' }), teams: sim.sandboxSettings() };
   adapter = createTeamsAdapter(
-    { config, log: createLogger('silent'), sink, workspaces, store },
+    adapterDeps(config, 'teams', { log: createLogger('silent'), sink, workspaces, store }),
     { outbound: { minBackoffMs: 10, maxBackoffMs: 50, timeoutMs: 5000 }, pageSize: 2 },
   );
   const app = express();

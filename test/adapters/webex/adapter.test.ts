@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { adapterDeps } from '../../helpers/test-adapters.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -89,7 +90,7 @@ beforeAll(async () => {
   bob = sim.addPerson({ email: 'bob@acme.example', displayName: 'Bob Byte' });
 
   adapter = createWebexAdapter(
-    { config, log: createLogger('silent'), sink, workspaces, store },
+    adapterDeps(config, 'webex', { log: createLogger('silent'), sink, workspaces, store }),
     { policy: { minBackoffMs: 10, maxBackoffMs: 50 }, directoryPageSize: 2 },
   );
   adapter.mount(router);

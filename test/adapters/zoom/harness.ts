@@ -2,6 +2,7 @@
  * Test harness: the Zoom simulator, the real Zoom adapter mounted on an express app on a free
  * port, a recording sink and in-memory store and workspace directory passed in through `deps`.
  */
+import { adapterDeps } from '../../helpers/test-adapters.js';
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,7 +91,7 @@ export async function startZoomHarness(
     await workspaces.upsert('zoom', { externalId: account.accountId, name: account.name, credentials: {} });
   }
   const adapter = createZoomAdapter(
-    { config, log: createLogger('silent'), sink, store, workspaces },
+    adapterDeps(config, 'zoom', { log: createLogger('silent'), sink, store, workspaces }),
     { policy: { minBackoffMs: 10, maxBackoffMs: 50, timeoutMs: 5000 }, ...adapterOptions },
   );
   const app = express();

@@ -4,6 +4,7 @@
  * for many sends, a 429 retried after Retry-After, a refused token replaced, users across pages,
  * channel members and admins, user OAuth with PKCE, and the health check.
  */
+import { adapterDeps } from '../../helpers/test-adapters.js';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterErrorCode } from '../../../src/chat-adapter.js';
@@ -84,7 +85,7 @@ describe('Zoom adapter: sending', () => {
 
   it('fetches the chatbot token once for many sends, even concurrent ones', async () => {
     const fresh = (await import('../../../adapters/zoom/index.js')).createZoomAdapter(
-      { config: h.config, log: (await import('../../../src/log.js')).createLogger('silent'), sink: h.sink, store: h.store, workspaces: h.workspaces },
+      adapterDeps(h.config, 'zoom', { log: (await import('../../../src/log.js')).createLogger('silent'), sink: h.sink, store: h.store, workspaces: h.workspaces }),
       { policy: { minBackoffMs: 10 } },
     );
     const before = tokenCalls().length;
@@ -143,7 +144,7 @@ describe('Zoom adapter: directory and channels', () => {
     const { createZoomAdapter } = await import('../../../adapters/zoom/index.js');
     const { createLogger } = await import('../../../src/log.js');
     const config = { ...h.config, zoom: { ...h.config.zoom, s2s: undefined } };
-    const adapter = createZoomAdapter({ config, log: createLogger('silent'), sink: h.sink, store: h.store, workspaces: h.workspaces });
+    const adapter = createZoomAdapter(adapterDeps(config, 'zoom', { log: createLogger('silent'), sink: h.sink, store: h.store, workspaces: h.workspaces }));
     const before = tokenCalls().length;
     await expect(adapter.listUsers(h.workspace)).rejects.toThrow(/ZOOM_S2S_ACCOUNT_ID, ZOOM_S2S_CLIENT_ID and ZOOM_S2S_CLIENT_SECRET are not set.*directory sync/);
     const health = await adapter.checkHealth(h.workspace);
