@@ -16,6 +16,11 @@ import type { Logger } from './log.js';
 export const PLATFORMS = ['slack', 'teams', 'webex', 'zoom'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+/** Each platform's name as people read it; the one table of platform names. */
+export const PLATFORM_NAMES: Record<Platform, string> = { slack: 'Slack', teams: 'Microsoft Teams', webex: 'Webex', zoom: 'Zoom' };
+/** The short form, where space is tight (Slack's 80-character sender name, the sandbox's pane titles). */
+export const PLATFORM_SHORT_NAMES: Record<Platform, string> = { ...PLATFORM_NAMES, teams: 'Teams' };
+
 /** True when `value` names one of the platforms (route parameters, command options, arguments). */
 export function isPlatform(value: unknown): value is Platform {
   return typeof value === 'string' && (PLATFORMS as readonly string[]).includes(value);

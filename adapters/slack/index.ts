@@ -13,6 +13,7 @@ import type { RetryOptions } from '@slack/web-api';
 import {
   AdapterError,
   AdapterErrorCode,
+  PLATFORM_SHORT_NAMES,
   type AdapterDeps,
   type ChatAdapter,
   type ConversationTarget,
@@ -21,7 +22,6 @@ import {
   type InboundEvent,
   type MessageRef,
   type OutboundMessage,
-  type Platform,
   type SendAs,
   type WorkspaceRef,
 } from '../../src/chat-adapter.js';
@@ -55,7 +55,6 @@ export interface SlackAdapterOptions {
   bodyLimit?: string;
 }
 
-const PLATFORM_LABEL: Record<Platform, string> = { slack: 'Slack', teams: 'Teams', webex: 'Webex', zoom: 'Zoom' };
 const USERNAME_LIMIT = 80;
 const FIELD_LABEL_TTL_MS = 60 * 60_000;
 
@@ -255,7 +254,7 @@ export function createSlackAdapter(deps: AdapterDeps<AppConfig['slack']>, option
       const identity =
         as.kind === 'bot' && as.displayName
           ? {
-              username: (as.fromPlatform ? `${as.displayName} (${PLATFORM_LABEL[as.fromPlatform]})` : as.displayName).slice(0, USERNAME_LIMIT),
+              username: (as.fromPlatform ? `${as.displayName} (${PLATFORM_SHORT_NAMES[as.fromPlatform]})` : as.displayName).slice(0, USERNAME_LIMIT),
               ...(as.avatarUrl ? { icon_url: as.avatarUrl } : {}),
             }
           : {};

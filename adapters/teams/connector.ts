@@ -15,12 +15,11 @@ import {
   type InvokeResponse,
 } from 'botbuilder';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
-import { AdapterError, AdapterErrorCode, type Button, type OutboundMessage, type Platform, type SendAs } from '../../src/chat-adapter.js';
+import { AdapterError, AdapterErrorCode, PLATFORM_NAMES, type Button, type OutboundMessage, type SendAs } from '../../src/chat-adapter.js';
 import { codeForStatus, platformReason } from '../../src/outbound.js';
 import { fromNeutral, type MentionEntity } from './format.js';
 import { BOT_CONNECTOR_SCOPE } from './verify.js';
 
-const PLATFORM_NAMES: Record<Platform, string> = { slack: 'Slack', teams: 'Microsoft Teams', webex: 'Webex', zoom: 'Zoom' };
 
 /** `CloudAdapter` that runs a turn for a request this adapter already authenticated. */
 export class TeamsCloudAdapter extends CloudAdapter {

@@ -4,7 +4,7 @@
  * `OutboundPolicy`, because the SDK does not retry hydra 429/5xx answers.
  */
 import type { WebexSdkRequest } from 'webex-node-bot-framework';
-import type { Button, OutboundMessage, Platform, SendAs } from '../../src/chat-adapter.js';
+import { PLATFORM_NAMES, type Button, type OutboundMessage, type SendAs } from '../../src/chat-adapter.js';
 import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
 import { fromNeutral } from './format.js';
 import type { BotSession } from './sdk.js';
@@ -19,7 +19,6 @@ export interface WebexResponse<T> {
 /** A conversation id standing for "the 1:1 room with this person", before Webex has made one. */
 export const DIRECT_PREFIX = 'direct:';
 
-const PLATFORM_LABEL: Record<Platform, string> = { slack: 'Slack', teams: 'Microsoft Teams', webex: 'Webex', zoom: 'Zoom' };
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -105,7 +104,7 @@ export class WebexApi {
 export function composeMessage(message: OutboundMessage, as: SendAs): { markdown: string; attachments?: unknown[] } {
   let markdown = fromNeutral(message.text);
   if (as.kind === 'bot' && as.displayName) {
-    const from = as.fromPlatform ? ` (${PLATFORM_LABEL[as.fromPlatform]})` : '';
+    const from = as.fromPlatform ? ` (${PLATFORM_NAMES[as.fromPlatform]})` : '';
     markdown = `**${as.displayName}**${from}\n${markdown}`;
   }
   const buttons = message.buttons ?? [];

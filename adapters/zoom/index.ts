@@ -13,6 +13,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import {
   AdapterError,
   AdapterErrorCode,
+  PLATFORM_NAMES,
   type AdapterDeps,
   type AuthorizeParams,
   type Button,
@@ -54,7 +55,6 @@ export interface ZoomAdapter extends ChatAdapter {
   refreshUserToken(refreshToken: string): Promise<UserGrant>;
 }
 
-const PLATFORM_NAMES: Record<string, string> = { slack: 'Slack', teams: 'Microsoft Teams', webex: 'Webex', zoom: 'Zoom' };
 const USERS_PAGE_SIZE = 300;
 const REQUIRED_ACCOUNT_SCOPES: readonly string[] = ZOOM_SCOPES.s2sScopes;
 const SENT_KEY = (messageId: string) => `sent-user-message:${messageId}`;
@@ -113,7 +113,7 @@ export function createZoomAdapter(deps: AdapterDeps<AppConfig['zoom']>, options:
     const content: ZoomCardContent = { body };
     if (as.kind === 'bot' && as.displayName) {
       content.head = { text: as.displayName };
-      if (as.fromPlatform) content.head.sub_head = { text: `via ${PLATFORM_NAMES[as.fromPlatform] ?? as.fromPlatform}` };
+      if (as.fromPlatform) content.head.sub_head = { text: `via ${PLATFORM_NAMES[as.fromPlatform]}` };
     }
     if (!content.head && body.length === 0) body.push({ type: 'message', text: ' ' });
     return content;

@@ -2,12 +2,11 @@
  * The page's "Try this" panel: five journeys a newcomer can follow from a fresh start, each step
  * a line to type into a named pane (with a button that types it for them).
  */
-import type { Platform } from '../../src/chat-adapter.js';
+import { PLATFORM_SHORT_NAMES, type Platform } from '../../src/chat-adapter.js';
 import { html, SafeHtml } from '../../src/http/pages.js';
 import { DEMO_CHANNEL_NAMES, DEMO_PENDING, DEMO_SYNCED, DEMO_WORKSPACE_NAMES } from '../demo-org.js';
 import type { PlatformPane } from './panes.js';
 
-const PANE: Record<Platform, string> = { slack: 'Slack', teams: 'Teams', webex: 'Webex', zoom: 'Zoom' };
 
 function nameOf(panes: PlatformPane[], email: string): string {
   for (const pane of panes) {
@@ -19,7 +18,7 @@ function nameOf(panes: PlatformPane[], email: string): string {
 
 /** A line to type in a pane, with a button that puts it in that pane's box. */
 function typeIt(platform: Platform, text: string): SafeHtml {
-  return html`<span class="step-line"><code>${text}</code> <button type="button" class="fill" data-fill="${platform}" data-text="${text}">Type it in ${PANE[platform]}</button></span>`;
+  return html`<span class="step-line"><code>${text}</code> <button type="button" class="fill" data-fill="${platform}" data-text="${text}">Type it in ${PLATFORM_SHORT_NAMES[platform]}</button></span>`;
 }
 
 /** The five journeys, for the panes that are running. */

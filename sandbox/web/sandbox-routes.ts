@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
-import { PLATFORMS, type Platform } from '../../src/chat-adapter.js';
-import { PLATFORM_NAMES, type Core } from '../../src/core/core.js';
+import { PLATFORM_NAMES, PLATFORM_SHORT_NAMES, PLATFORMS, type Platform } from '../../src/chat-adapter.js';
+import type { Core } from '../../src/core/core.js';
 import type { Simulators } from '../index.js';
 import { DEMO_ORGANIZATION, DEMO_PEOPLE, DEMO_SYNCED } from '../demo-org.js';
 import { journeysPanel } from './journeys.js';
@@ -28,7 +28,6 @@ export interface SandboxRoutes {
   close(): void;
 }
 
-const WORKSPACE_LABEL: Record<Platform, string> = { slack: 'Slack', teams: 'Teams', webex: 'Webex', zoom: 'Zoom' };
 
 /** Who a pane shows first: that platform's synced demo person, else the first demo person there. */
 function preferredUser(pane: PlatformPane): string | undefined {
@@ -50,7 +49,7 @@ function page(panes: PlatformPane[]): string {
     return html`<section class="pane pane-${id}" data-pane="${id}" aria-labelledby="${id}-title">
 <header class="pane-head">
 <span class="pane-logo" aria-hidden="true"></span>
-<h2 id="${id}-title">${WORKSPACE_LABEL[id]}</h2>
+<h2 id="${id}-title">${PLATFORM_SHORT_NAMES[id]}</h2>
 <label class="who"><span>You are</span> <select name="user" data-user>${options}</select></label>
 </header>
 <div class="pane-body">

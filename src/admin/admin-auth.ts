@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beginAuthorization, exchangeAuthorization } from '../http/oauth-attempt.js';
-import type { Platform } from '../chat-adapter.js';
+import { PLATFORM_NAMES, type Platform } from '../chat-adapter.js';
 import { isAdmin } from '../commands/registry.js';
-import { PLATFORM_NAMES, type Core } from '../core/core.js';
+import { type Core } from '../core/core.js';
 import { sha256 } from '../crypto.js';
 import { PersonModel } from '../directory/person.model.js';
 import { PlatformAccountModel } from '../directory/platform-account.model.js';

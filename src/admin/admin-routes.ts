@@ -8,9 +8,9 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { parse as parseCookies } from 'cookie';
 import express, { type Request, type Response, type Router } from 'express';
-import { PLATFORMS, isPlatform, type InboundEvent, type OutboundMessage, type Platform } from '../chat-adapter.js';
+import { PLATFORMS, PLATFORM_NAMES, isPlatform, type InboundEvent, type OutboundMessage, type Platform } from '../chat-adapter.js';
 import { CANCEL_ACTION, CONFIRM_ACTION, type CommandContext, type CommandRegistry } from '../commands/registry.js';
-import { PLATFORM_NAMES, type Core } from '../core/core.js';
+import { type Core } from '../core/core.js';
 import { OrganizationModel } from '../directory/organization.model.js';
 import { listPeople, type PeopleFilters } from '../people/people-list.js';
 import { STATUS_ICONS } from '../people/sync-status.js';

@@ -7,7 +7,7 @@
  * every write is an insert or a delete by id, so concurrent edits and runs stay exact.
  */
 import { Types, type HydratedDocument } from 'mongoose';
-import { PLATFORM_NAMES, type Core } from '../core/core.js';
+import { type Core } from '../core/core.js';
 import { ContactGroupModel, ContactSyncModel } from './contact.model.js';
 import { PersonModel } from '../directory/person.model.js';
 import { PlatformAccountModel } from '../directory/platform-account.model.js';
@@ -17,6 +17,7 @@ import type { ContactSync } from './contact.model.js';
 import type { PersonDoc } from '../directory/person.model.js';
 import { eventLog } from '../core/event-log.js';
 import { listChannelMembers } from '../groups/channel-members.js';
+import { PLATFORM_NAMES } from '../chat-adapter.js';
 
 /** A stored contact sync. */
 export type ContactSyncDoc = HydratedDocument<ContactSync>;

@@ -43,11 +43,3 @@ export function workspaceRef(core: Core, ws: Pick<WorkspaceDoc, 'externalId' | '
     credentials: ws.credentials ? core.cipher.decryptJson<Record<string, string>>(ws.credentials) : {},
   };
 }
-
-/** Human name of a platform. */
-export const PLATFORM_NAMES: Record<Platform, string> = {
-  slack: 'Slack',
-  teams: 'Microsoft Teams',
-  webex: 'Webex',
-  zoom: 'Zoom',
-};

@@ -5,8 +5,8 @@
  * group sync is created, so a sync never points at a channel that does not exist or that the bot
  * cannot manage.
  */
-import type { ChannelInfo } from '../chat-adapter.js';
-import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
+import { PLATFORM_NAMES, type ChannelInfo } from '../chat-adapter.js';
+import { adapterFor, workspaceRef, type Core } from '../core/core.js';
 import type { WorkspaceDoc } from '../directory/workspace.model.js';
 
 /** What an admin typed, parsed: an id (escaped mention) or free text (an id or a name). */

@@ -8,12 +8,13 @@
 import Bottleneck from 'bottleneck';
 import { bulkWriteChunked } from '../db/bulk.js';
 import { Types } from 'mongoose';
-import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
+import { adapterFor, workspaceRef, type Core } from '../core/core.js';
 import { GroupSyncMemberModel, GroupSyncModel } from './group-sync.model.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
 import type { WorkspaceDoc } from '../directory/workspace.model.js';
 import { insertClaims, isSettled, recordKey, releaseClaims, settleClaims, type Claim, type MemberRecord, type Outcome } from './member-records.js';
 import { compileRule, effectiveRole, type GroupRule } from './rules.js';
+import { PLATFORM_NAMES } from '../chat-adapter.js';
 
 /** Platform calls in flight per workspace during a run. */
 const ADD_CONCURRENCY = 4;

@@ -3,8 +3,7 @@
  * report back in the requester's chat with the bot.
  */
 import { z } from 'zod';
-import type { Platform } from '../chat-adapter.js';
-import { PLATFORM_NAMES } from '../core/core.js';
+import { PLATFORM_NAMES, type Platform } from '../chat-adapter.js';
 import { UsageError, type CommandContext, type CommandSpec } from '../commands/registry.js';
 import { findWorkspace } from '../commands/workspace-arg.js';
 import { GroupSyncMemberModel, GroupSyncModel } from './group-sync.model.js';

@@ -3,8 +3,7 @@
  * member type and buildings (buildings compared case-insensitively), so one read of the people
  * serves any number of rules.
  */
-import type { Platform } from '../chat-adapter.js';
-import { PLATFORM_NAMES } from '../core/core.js';
+import { PLATFORM_NAMES, type Platform } from '../chat-adapter.js';
 
 /** A group sync's rule. */
 export interface GroupRule {

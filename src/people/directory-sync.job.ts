@@ -1,13 +1,14 @@
 import pRetry from 'p-retry';
 import { Types } from 'mongoose';
 import { isDatabaseBusy } from '../db/bulk.js';
-import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
+import { adapterFor, workspaceRef, type Core } from '../core/core.js';
 import { PlatformAccountModel } from '../directory/platform-account.model.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
 import { assignSinglePlatformPrimaries, importDirectoryPage } from '../directory/people.js';
 import { notifyRequester, type NotifyTarget } from '../directory/notify.js';
 import { eventLog } from '../core/event-log.js';
 import type { JobDefinition } from '../jobs/runner.js';
+import { PLATFORM_NAMES } from '../chat-adapter.js';
 
 /** Job data: which workspace, and who to tell when done. */
 export interface DirectorySyncData {

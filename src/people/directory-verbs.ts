@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PLATFORMS } from '../chat-adapter.js';
-import { adapterFor, PLATFORM_NAMES, workspaceRef } from '../core/core.js';
+import { PLATFORM_NAMES, PLATFORMS } from '../chat-adapter.js';
+import { adapterFor, workspaceRef } from '../core/core.js';
 import { DIRECTORY_SYNC_JOB, type DirectorySyncData } from './directory-sync.job.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
 import { eventLog } from '../core/event-log.js';

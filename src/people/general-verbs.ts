@@ -1,8 +1,8 @@
-import { PLATFORM_NAMES } from '../core/core.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
 import { issuePromptLink } from './prompts.js';
 import { secondariesOf, STATUS_ICONS } from './sync-status.js';
 import type { CommandRegistry, CommandSpec } from '../commands/registry.js';
+import { PLATFORM_NAMES } from '../chat-adapter.js';
 
 const NOT_KNOWN = 'I could not find your account in the directory yet (it may have no email). Ask an admin to run `/crosstalk directory sync`.';
 

@@ -4,8 +4,7 @@
  * time. The `people` verb and the admin page both read it from here.
  */
 import type { Types } from 'mongoose';
-import type { Platform } from '../chat-adapter.js';
-import { PLATFORM_NAMES } from '../core/core.js';
+import { PLATFORM_NAMES, type Platform } from '../chat-adapter.js';
 import { PersonModel } from '../directory/person.model.js';
 import { PlatformAccountModel } from '../directory/platform-account.model.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';

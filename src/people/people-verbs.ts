@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { PLATFORMS, isPlatform } from '../chat-adapter.js';
-import { PLATFORM_NAMES } from '../core/core.js';
+import { PLATFORMS, PLATFORM_NAMES, isPlatform } from '../chat-adapter.js';
 import { PROMPT_BULK_JOB, type PromptBulkData } from './prompt-bulk.job.js';
 import { OrganizationModel } from '../directory/organization.model.js';
 import { PersonModel } from '../directory/person.model.js';

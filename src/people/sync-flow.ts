@@ -5,8 +5,8 @@
  * choosing a primary team completes the sync and uses up the link.
  */
 import type { Types } from 'mongoose';
-import type { Platform } from '../chat-adapter.js';
-import { PLATFORM_NAMES, type Core } from '../core/core.js';
+import { PLATFORM_NAMES, type Platform } from '../chat-adapter.js';
+import { type Core } from '../core/core.js';
 import { beginAuthorization, exchangeAuthorization } from '../http/oauth-attempt.js';
 import { sha256 } from '../crypto.js';
 import { OrganizationModel } from '../directory/organization.model.js';

@@ -7,8 +7,7 @@
  * where they have an account needs their authorization and stays pending until then.
  */
 import type { Types } from 'mongoose';
-import type { Platform } from '../chat-adapter.js';
-import { PLATFORM_NAMES } from '../core/core.js';
+import { PLATFORM_NAMES, type Platform } from '../chat-adapter.js';
 import { PersonModel } from '../directory/person.model.js';
 import { PlatformAccountModel } from '../directory/platform-account.model.js';
 import { PromptTokenModel } from './prompt-token.model.js';

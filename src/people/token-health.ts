@@ -4,8 +4,8 @@
  * (the relay posts as the bot when an account has no user token), and the person is prompted to
  * sync again. Never silent loss.
  */
-import type { UserGrant } from '../chat-adapter.js';
-import { adapterFor, PLATFORM_NAMES, workspaceRef, type Core } from '../core/core.js';
+import { PLATFORM_NAMES, type UserGrant } from '../chat-adapter.js';
+import { adapterFor, workspaceRef, type Core } from '../core/core.js';
 import { PersonModel } from '../directory/person.model.js';
 import { PlatformAccountModel } from '../directory/platform-account.model.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';

@@ -8,8 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { AdapterError, AdapterErrorCode, type ChatAdapter, type MessageRef, type SendAs } from '../chat-adapter.js';
-import { adapterFor, PLATFORM_NAMES, type Core } from '../core/core.js';
+import { AdapterError, AdapterErrorCode, PLATFORM_NAMES, type ChatAdapter, type MessageRef, type SendAs } from '../chat-adapter.js';
+import { adapterFor, type Core } from '../core/core.js';
 import { InsertBatcher } from '../db/bulk.js';
 import type { DirectoryCache } from '../directory/cache.js';
 import { ConversationModel } from '../directory/conversation.model.js';

@@ -15,8 +15,8 @@
  *    workspace).
  */
 import type { Types } from 'mongoose';
-import type { HandleResult, InboundEvent } from '../chat-adapter.js';
-import { PLATFORM_NAMES, type Core } from '../core/core.js';
+import { PLATFORM_NAMES, type HandleResult, type InboundEvent } from '../chat-adapter.js';
+import { type Core } from '../core/core.js';
 import { RelayReceiptModel } from './relay-receipt.model.js';
 import type { PersonDoc } from '../directory/person.model.js';
 import type { PlatformAccountDoc } from '../directory/platform-account.model.js';
