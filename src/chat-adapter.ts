@@ -191,9 +191,41 @@ export interface ConfiguredWorkspace extends WorkspaceRef {
   name: string;
 }
 
+/**
+ * What a platform lets its adapter do. Core code asks these, never whether a method exists: a
+ * method whose capability is off throws `AdapterError` with code NotSupported.
+ */
+export interface AdapterCapabilities {
+  /** A reply can stay in a thread under the message it answers (1:1 chats included). */
+  threads: boolean;
+  /** A bot message can be edited after it was sent (relayed edits). */
+  edits: boolean;
+  /** A bot message can be deleted (relayed deletes). */
+  deletes: boolean;
+  /** Emoji reactions can be added and removed (`react`); otherwise the relay posts a short note. */
+  reactions: boolean;
+  /** What "manager" becomes when a group sync adds someone; undefined: a plain member. */
+  managerRole?: 'owner' | 'moderator' | 'admin';
+  /** Messages can be posted with a person's own token (user sync). */
+  postAsUser: boolean;
+  /** Longest message text the platform accepts, in characters (its own reference). */
+  maxTextLength: number;
+  /** One user can be looked up (`getUser`); otherwise the core pages `listUsers`. */
+  userLookup: boolean;
+  /** A user token can be refreshed (`refreshUserToken`); otherwise the person re-authorizes. */
+  tokenRefresh: boolean;
+}
+
+/** The NotSupported failure of a method whose capability is off. */
+export function notSupported(platform: Platform, what: string): never {
+  throw new AdapterError(AdapterErrorCode.NotSupported, `${PLATFORM_NAMES[platform]} does not support ${what}`);
+}
+
 /** The one interface each `adapters/<platform>` implements. */
 export interface ChatAdapter {
   readonly platform: Platform;
+  /** What this platform supports; see `AdapterCapabilities`. */
+  readonly capabilities: AdapterCapabilities;
   /** True when personal OAuth (user sync) is set up for this platform, so "Connect" can be offered. */
   readonly userOAuth: boolean;
   /**
@@ -218,12 +250,12 @@ export interface ChatAdapter {
   send(target: ConversationTarget, message: OutboundMessage, as: SendAs): Promise<MessageRef>;
   update(ref: MessageRef, message: OutboundMessage, as: SendAs): Promise<void>;
   delete(ref: MessageRef, as: SendAs): Promise<void>;
-  /** Adds or removes an emoji reaction (`:shortcode:` name without colons); optional. */
-  react?(ref: MessageRef, emoji: string, added: boolean, as: SendAs): Promise<void>;
+  /** Adds or removes an emoji reaction (`:shortcode:` name without colons); `capabilities.reactions`. */
+  react(ref: MessageRef, emoji: string, added: boolean, as: SendAs): Promise<void>;
   /** Lists the workspace's users one page at a time. */
   listUsers(workspace: WorkspaceRef, cursor?: string): Promise<DirectoryPage>;
-  /** Looks up one user; optional (the core falls back to paging `listUsers`). */
-  getUser?(workspace: WorkspaceRef, userId: string): Promise<DirectoryUser | undefined>;
+  /** Looks up one user; `capabilities.userLookup` (the core falls back to paging `listUsers`). */
+  getUser(workspace: WorkspaceRef, userId: string): Promise<DirectoryUser | undefined>;
   /** Adds a user to a channel/space/team; `manager` maps to the platform's owner/moderator/admin. */
   addMember(
     workspace: WorkspaceRef,
@@ -233,18 +265,20 @@ export interface ChatAdapter {
   ): Promise<'added' | 'already_member'>;
   /**
    * Finds a channel/space/team by its platform id, or by its name through the platform's channel
-   * list; undefined when there is none. Optional.
+   * list; undefined when there is none.
    */
-  findChannel?(workspace: WorkspaceRef, reference: { id: string; name?: undefined } | { name: string; id?: undefined }): Promise<ChannelInfo | undefined>;
-  /** Removes a user a group sync added; optional. */
-  removeMember?(workspace: WorkspaceRef, conversationId: string, userId: string): Promise<'removed' | 'not_member'>;
+  findChannel(workspace: WorkspaceRef, reference: { id: string; name?: undefined } | { name: string; id?: undefined }): Promise<ChannelInfo | undefined>;
+  /** Lists a channel's members one page at a time (group sync: who is there already). */
+  listMembers(workspace: WorkspaceRef, conversationId: string, cursor?: string): Promise<{ userIds: string[]; nextCursor?: string }>;
+  /** Removes a user a group sync added (group undo). */
+  removeMember(workspace: WorkspaceRef, conversationId: string, userId: string): Promise<'removed' | 'not_member'>;
   /** Personal OAuth (user sync). */
   authorizeUrl(params: AuthorizeParams): string;
   exchangeCode(params: ExchangeParams): Promise<UserGrant>;
-  /** Whether a user token still works (false when revoked or expired); optional. */
-  checkUserToken?(workspace: WorkspaceRef, accessToken: string): Promise<boolean>;
-  /** Trades a refresh token for a new grant where the platform allows it; optional. */
-  refreshUserToken?(refreshToken: string): Promise<UserGrant>;
+  /** Whether a user token still works (false when revoked or expired). */
+  checkUserToken(workspace: WorkspaceRef, accessToken: string): Promise<boolean>;
+  /** Trades a refresh token for a new grant; `capabilities.tokenRefresh`. */
+  refreshUserToken(refreshToken: string): Promise<UserGrant>;
   /** Workspace health: token, bot presence, scopes, webhooks. */
   checkHealth(workspace: WorkspaceRef): Promise<HealthReport>;
   /** Dialect conversion between the platform's text format and neutral text. */

@@ -13,7 +13,9 @@ import type { RetryOptions } from '@slack/web-api';
 import {
   AdapterError,
   AdapterErrorCode,
+  notSupported,
   PLATFORM_SHORT_NAMES,
+  UserGrant,
   type AdapterDeps,
   type ChatAdapter,
   type ConversationTarget,
@@ -215,6 +217,12 @@ export function createSlackAdapter(deps: AdapterDeps<AppConfig['slack']>, option
     platform: 'slack',
     ...slackMembers(api, botTokenFor),
     userOAuth: useOAuth,
+    // chat.postMessage truncates `text` at 40,000 characters (docs.slack.dev/reference/methods/chat.postMessage).
+    capabilities: { threads: true, edits: true, deletes: true, reactions: true, postAsUser: true, maxTextLength: 40_000, userLookup: true, tokenRefresh: false },
+    async refreshUserToken(): Promise<UserGrant> {
+      // Slack user tokens do not expire unless token rotation is turned on, which Crosstalk's app does not.
+      return notSupported('slack', 'refreshing user tokens');
+    },
 
     async configuredWorkspaces() {
       // Single-workspace mode: the bot token names its workspace (auth.test: team_id, team, user_id, bot_id).

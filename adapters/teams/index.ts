@@ -13,6 +13,8 @@ import { ActivityHandler, TurnContext, type Activity, type AdaptiveCardInvokeRes
 import {
   AdapterError,
   AdapterErrorCode,
+  DirectoryUser,
+  notSupported,
   type AdapterDeps,
   type ChatAdapter,
   type ConversationTarget,
@@ -167,6 +169,15 @@ export function createTeamsAdapter(deps: AdapterDeps<AppConfig['teams']>, option
     platform: 'teams',
     ...teamsMembers(graph),
     userOAuth: Boolean(teams.appId && teams.appPassword),
+    // A personal chat has no threads; Bot Framework messages are limited to about 28 KB
+    // (learn.microsoft.com/microsoftteams/platform/bots/how-to/format-your-bot-messages).
+    capabilities: { threads: false, edits: true, deletes: true, reactions: false, managerRole: 'owner', postAsUser: true, maxTextLength: 28_000, userLookup: false, tokenRefresh: true },
+    async react(): Promise<void> {
+      return notSupported('teams', 'reactions from a bot');
+    },
+    async getUser(): Promise<DirectoryUser | undefined> {
+      return notSupported('teams', 'looking up one user');
+    },
 
     async configuredWorkspaces() {
       // A single-tenant app (or a multi-tenant one pinned to a tenant) is registered for that

@@ -27,7 +27,7 @@ import type {
   UserGrant,
   WorkspaceRef,
 } from '../../src/chat-adapter.js';
-import { AdapterError, AdapterErrorCode } from '../../src/chat-adapter.js';
+import { AdapterError, AdapterErrorCode, notSupported } from '../../src/chat-adapter.js';
 import { OutboundPolicy, type OutboundPolicyOptions } from '../../src/outbound.js';
 import { DIRECT_PREFIX, WebexApi, composeMessage, destination, type WebexResponse } from './api.js';
 import { fromNeutral, toNeutral } from './format.js';
@@ -237,6 +237,14 @@ export function createWebexAdapter(deps: AdapterDeps<AppConfig['webex']>, option
     platform: 'webex',
     ...webexMembers(api, apiUrl, session),
     userOAuth: Boolean(cfg.clientId && cfg.clientSecret),
+    // Webex accepts up to 7,439 bytes of text or markdown per message (developer.webex.com/docs/api/v1/messages/create-a-message).
+    capabilities: { threads: true, edits: true, deletes: true, reactions: false, managerRole: 'moderator', postAsUser: true, maxTextLength: 7_439, userLookup: false, tokenRefresh: true },
+    async react(): Promise<void> {
+      return notSupported('webex', 'reactions through the API');
+    },
+    async getUser(): Promise<DirectoryUser | undefined> {
+      return notSupported('webex', 'looking up one user');
+    },
 
     async configuredWorkspaces() {
       // The bot's own person record names its organization (GET /people/me → orgId).

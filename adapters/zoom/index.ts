@@ -13,6 +13,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import {
   AdapterError,
   AdapterErrorCode,
+  notSupported,
   PLATFORM_NAMES,
   type AdapterDeps,
   type AuthorizeParams,
@@ -216,6 +217,14 @@ export function createZoomAdapter(deps: AdapterDeps<AppConfig['zoom']>, options:
     ...zoomMembers(api, log),
 
     userOAuth: Boolean(zoom.clientId && zoom.clientSecret),
+    // Zoom Team Chat "Send a chat message": `message` of at most 4,096 characters (developers.zoom.us/docs/api/team-chat/).
+    capabilities: { threads: true, edits: true, deletes: true, reactions: false, managerRole: 'admin', postAsUser: true, maxTextLength: 4_096, userLookup: false, tokenRefresh: true },
+    async react(): Promise<void> {
+      return notSupported('zoom', 'reactions from a chatbot');
+    },
+    async getUser(): Promise<DirectoryUser | undefined> {
+      return notSupported('zoom', 'looking up one user');
+    },
 
     async configuredWorkspaces() {
       // The Zoom account the app is installed on (ZOOM_ACCOUNT_ID); events carry the same accountId.

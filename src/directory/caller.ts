@@ -17,7 +17,7 @@ const LOOKUP_PAGE_LIMIT = 50;
 async function lookUpUser(core: Core, workspace: WorkspaceDoc, userId: string): Promise<DirectoryUser | undefined> {
   const adapter = adapterFor(core, workspace.platform);
   const ref = workspaceRef(core, workspace);
-  if (adapter.getUser) return adapter.getUser(ref, userId);
+  if (adapter.capabilities.userLookup) return adapter.getUser(ref, userId);
   let cursor: string | undefined;
   for (let page = 0; page < LOOKUP_PAGE_LIMIT; page++) {
     const result = await adapter.listUsers(ref, cursor);

@@ -1,9 +1,8 @@
 /**
  * Channel membership operations the core needs beyond `ChatAdapter.addMember`: listing a
  * channel's members (contact syncs to `group:` destinations) and removing a member (`group undo`).
- * Adapters that can list members expose `listMembers`; this module checks for it by shape.
+ * Every adapter lists and removes members (`ChatAdapter.listMembers`, `removeMember`).
  */
-import { AdapterError, AdapterErrorCode, type ChatAdapter, type WorkspaceRef } from '../chat-adapter.js';
 import { adapterFor, workspaceRef, type Core } from '../core/core.js';
 import type { WorkspaceDoc } from '../directory/workspace.model.js';
 
@@ -13,24 +12,12 @@ export interface MemberPage {
   nextCursor?: string;
 }
 
-/** What an adapter offers when it can list a channel's members. */
-export interface MemberListing {
-  listMembers(workspace: WorkspaceRef, conversationId: string, cursor?: string): Promise<MemberPage>;
-}
-
 /** A guard against a channel that pages forever. */
 const MAX_MEMBER_PAGES = 2000;
-
-function canList(adapter: ChatAdapter): adapter is ChatAdapter & MemberListing {
-  return typeof (adapter as Partial<MemberListing>).listMembers === 'function';
-}
 
 /** Every member of a channel/space/team, as platform user ids. */
 export async function listChannelMembers(core: Core, workspace: WorkspaceDoc, conversationId: string): Promise<string[]> {
   const adapter = adapterFor(core, workspace.platform);
-  if (!canList(adapter)) {
-    throw new AdapterError(AdapterErrorCode.NotSupported, `listing channel members is not supported on ${workspace.platform}`);
-  }
   const ref = workspaceRef(core, workspace);
   const ids: string[] = [];
   let cursor: string | undefined;
@@ -51,8 +38,5 @@ export async function removeChannelMember(
   userId: string,
 ): Promise<'removed' | 'not_member'> {
   const adapter = adapterFor(core, workspace.platform);
-  if (!adapter.removeMember) {
-    throw new AdapterError(AdapterErrorCode.NotSupported, `removing members is not supported on ${workspace.platform}`);
-  }
   return adapter.removeMember(workspaceRef(core, workspace), conversationId, userId);
 }

@@ -31,7 +31,6 @@ export async function resolveChannel(core: Core, workspace: WorkspaceDoc, typed:
   if (!ref.text && !ref.id) throw new ChannelReferenceError('name the channel after the workspace, e.g. channel=slack:#general');
   const platform = workspace.platform;
   const adapter = adapterFor(core, platform);
-  if (!adapter.findChannel) return { id: ref.id ?? ref.text, checked: false };
   const ws = workspaceRef(core, workspace);
   let found: ChannelInfo | undefined = await adapter.findChannel(ws, { id: ref.id ?? ref.text });
   if (!found && !ref.id) found = await adapter.findChannel(ws, { name: ref.text });

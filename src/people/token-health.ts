@@ -45,7 +45,7 @@ export async function tryRefresh(core: Core, account: PlatformAccountDoc): Promi
   } catch {
     return false;
   }
-  if (!adapter.refreshUserToken || !stored.refreshToken) return false;
+  if (!adapter.capabilities.tokenRefresh || !stored.refreshToken) return false;
   try {
     const grant = await adapter.refreshUserToken(stored.refreshToken);
     await storeGrant(core, account, { ...grant, refreshToken: grant.refreshToken ?? stored.refreshToken });
@@ -108,7 +108,6 @@ export async function checkAccountToken(core: Core, account: PlatformAccountDoc)
   const adapter = adapterFor(core, account.platform);
   const nearExpiry = account.userTokenExpiresAt && account.userTokenExpiresAt.getTime() < Date.now() + 10 * 60_000;
   if (nearExpiry && (await tryRefresh(core, account))) return 'refreshed';
-  if (!adapter.checkUserToken) return 'unknown';
   const workspace = await WorkspaceModel.findOne({ organizationId: account.organizationId, _id: account.workspaceId });
   if (!workspace) return 'unknown';
   let accessToken: string;

@@ -340,7 +340,7 @@ export class RelayEngine {
    */
   private async deadToken(account: PlatformAccountDoc, grant: SealedGrant, adapter: ChatAdapter, workspace: WorkspaceDoc): Promise<string | undefined> {
     const organizationId = account.organizationId;
-    if (adapter.refreshUserToken && grant.refreshToken) {
+    if (adapter.capabilities.tokenRefresh && grant.refreshToken) {
       try {
         const fresh = await adapter.refreshUserToken(grant.refreshToken);
         await PlatformAccountModel.updateOne(
@@ -531,7 +531,7 @@ export class RelayEngine {
       messageId: onCopySide ? parent.copy!.messageId! : parent.source.messageId,
     };
     const placement = await this.placementFor(link, link.source.personId!, workspace, adapter);
-    if (adapter.react) {
+    if (adapter.capabilities.reactions) {
       try {
         await adapter.react(ref, link.emoji!, link.added !== false, placement.as);
         await this.receipt(link, 'delivered');

@@ -8,8 +8,7 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ChatAdapter, Platform, WorkspaceRef } from '../../../src/chat-adapter.js';
-import type { MemberListing } from '../../../src/groups/channel-members.js';
+import type { AdapterCapabilities, ChatAdapter, Platform, WorkspaceRef } from '../../../src/chat-adapter.js';
 import { createLogger, type Logger } from '../../../src/log.js';
 import type { RecordedCall, SimServer } from '../../../sandbox/simulators/sim-core.js';
 import { MemoryStore, MemoryWorkspaces, RecordingSink } from '../zoom/harness.js';
@@ -23,23 +22,10 @@ export const CROWD = 310;
 export const SENT_TEXT = 'Lunch at **noon**';
 export const EDITED_TEXT = 'Lunch at **one**';
 
-/**
- * What a platform's adapter offers today, one row per platform. Shaped like the `capabilities`
- * object `ChatAdapter` is expected to declare, so the table can be checked against it then.
- */
-export interface PlatformCapabilities {
-  edit: boolean;
-  delete: boolean;
-  /** Emoji reactions on a message the bot posted (`ChatAdapter.react`). */
-  reactions: boolean;
-  /** `listMembers` / `removeMember` on a channel, space or team. */
-  listMembers: boolean;
-  removeMember: boolean;
-}
-
 /** The per-platform expectations the contract asserts. */
 export interface PlatformExpectations {
-  capabilities: PlatformCapabilities;
+  /** Exactly what the adapter's `capabilities` must declare. */
+  capabilities: AdapterCapabilities;
   /** `SENT_TEXT` and `EDITED_TEXT` as the platform stores and shows them. */
   shown: { sent: string; edited: string };
   /** The reason in the error for a message to an unknown conversation. */
@@ -54,13 +40,10 @@ export interface ShownMessage {
   text: string;
 }
 
-/** An adapter that lists and removes channel members (every adapter today). */
-export type MemberAdapter = ChatAdapter & MemberListing & Required<Pick<ChatAdapter, 'removeMember'>>;
-
 /** One adapter + simulator pair, as the contract drives it. */
 export interface ContractHarness {
   platform: Platform;
-  adapter: MemberAdapter;
+  adapter: ChatAdapter;
   workspace: WorkspaceRef;
   sink: RecordingSink;
   expectations: PlatformExpectations;
@@ -89,15 +72,6 @@ export interface ContractHarness {
   /** The next call to `sendPath` answers 429 with `Retry-After`. */
   rateLimitNextSend(retryAfterSeconds: number): void;
   close(): Promise<void>;
-}
-
-/** Checks the adapter offers member listing and removal, which the contract exercises. */
-export function memberAdapter(adapter: ChatAdapter): MemberAdapter {
-  const candidate = adapter as Partial<MemberAdapter>;
-  if (typeof candidate.listMembers !== 'function' || typeof candidate.removeMember !== 'function') {
-    throw new Error(`${adapter.platform} adapter has no listMembers/removeMember`);
-  }
-  return candidate as MemberAdapter;
 }
 
 /** Calls recorded after `seq` on `path`, by method. */

@@ -2,11 +2,11 @@
 import { loadConfig } from '../../../src/config.js';
 import { createSlackSimulator } from '../../../sandbox/simulators/slack/server.js';
 import { testAdapterFactories } from '../../helpers/test-adapters.js';
-import { CROWD, memberAdapter, serveAdapter, type ContractHarness, type PlatformExpectations } from './harness.js';
+import { CROWD, serveAdapter, type ContractHarness, type PlatformExpectations } from './harness.js';
 
 /** Slack: reactions through `reactions.add`/`remove`; Web API errors name the reason (`channel_not_found`). */
 export const SLACK_EXPECTATIONS: PlatformExpectations = {
-  capabilities: { edit: true, delete: true, reactions: true, listMembers: true, removeMember: true },
+  capabilities: { threads: true, edits: true, deletes: true, reactions: true, postAsUser: true, maxTextLength: 40_000, userLookup: true, tokenRefresh: false },
   // mrkdwn: *bold* (docs.slack.dev "Formatting text for app surfaces").
   shown: { sent: 'Lunch at *noon*', edited: 'Lunch at *one*' },
   unknownConversationReason: /channel_not_found/,
@@ -35,7 +35,7 @@ export async function startSlackContract(): Promise<ContractHarness> {
 
   return {
     platform: 'slack',
-    adapter: memberAdapter(served.adapter),
+    adapter: served.adapter,
     workspace,
     sink: served.sink,
     expectations: SLACK_EXPECTATIONS,

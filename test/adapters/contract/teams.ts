@@ -4,14 +4,14 @@ import { createTeamsAdapter } from '../../../adapters/teams/index.js';
 import { loadConfig } from '../../../src/config.js';
 import { createTeamsSimulator } from '../../../sandbox/simulators/teams/server.js';
 import { FAST_POLICY } from '../../helpers/test-adapters.js';
-import { CROWD, memberAdapter, serveAdapter, type ContractHarness, type PlatformExpectations } from './harness.js';
+import { CROWD, serveAdapter, type ContractHarness, type PlatformExpectations } from './harness.js';
 
 /**
  * Teams: no reactions for bots (the Bot Connector has no reaction operation); Bot Connector and
  * Graph errors carry `error.message`.
  */
 export const TEAMS_EXPECTATIONS: PlatformExpectations = {
-  capabilities: { edit: true, delete: true, reactions: false, listMembers: true, removeMember: true },
+  capabilities: { threads: false, edits: true, deletes: true, reactions: false, managerRole: 'owner', postAsUser: true, maxTextLength: 28_000, userLookup: false, tokenRefresh: true },
   // Bot messages are XML/HTML text (learn.microsoft.com "Text formatting in cards and messages").
   shown: { sent: 'Lunch at <b>noon</b>', edited: 'Lunch at <b>one</b>' },
   unknownConversationReason: /Conversation not found/,
@@ -47,7 +47,7 @@ export async function startTeamsContract(): Promise<ContractHarness> {
 
   return {
     platform: 'teams',
-    adapter: memberAdapter(served.adapter),
+    adapter: served.adapter,
     workspace,
     sink: served.sink,
     expectations: TEAMS_EXPECTATIONS,

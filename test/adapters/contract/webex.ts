@@ -5,14 +5,14 @@ import { loadConfig } from '../../../src/config.js';
 import { createWebexSimulator } from '../../../sandbox/simulators/webex/server.js';
 import { webexId } from '../../../sandbox/simulators/webex/ids.js';
 import { FAST_POLICY } from '../../helpers/test-adapters.js';
-import { CROWD, memberAdapter, serveAdapter, type ContractHarness, type PlatformExpectations } from './harness.js';
+import { CROWD, serveAdapter, type ContractHarness, type PlatformExpectations } from './harness.js';
 
 /**
  * Webex: no reactions API for bots (developer.webex.com/docs/api/v1/messages has create, edit and
  * delete only); REST errors carry a `message` (e.g. "Could not find a room with provided ID.").
  */
 export const WEBEX_EXPECTATIONS: PlatformExpectations = {
-  capabilities: { edit: true, delete: true, reactions: false, listMembers: true, removeMember: true },
+  capabilities: { threads: true, edits: true, deletes: true, reactions: false, managerRole: 'moderator', postAsUser: true, maxTextLength: 7_439, userLookup: false, tokenRefresh: true },
   // Messages are posted and shown as markdown.
   shown: { sent: 'Lunch at **noon**', edited: 'Lunch at **one**' },
   unknownConversationReason: /Could not find a room with provided ID/,
@@ -45,7 +45,7 @@ export async function startWebexContract(): Promise<ContractHarness> {
 
   return {
     platform: 'webex',
-    adapter: memberAdapter(served.adapter),
+    adapter: served.adapter,
     workspace,
     sink: served.sink,
     expectations: WEBEX_EXPECTATIONS,

@@ -1,14 +1,14 @@
 /** The Zoom adapter (test-sized retries) against the Zoom simulator, for the adapter contract. */
 import { FAST_POLICY } from '../../helpers/test-adapters.js';
 import { startZoomHarness } from '../zoom/harness.js';
-import { CROWD, memberAdapter, type ContractHarness, type PlatformExpectations } from './harness.js';
+import { CROWD, type ContractHarness, type PlatformExpectations } from './harness.js';
 
 /**
  * Zoom: the chatbot API (`/im/chat/messages`) sends, edits and deletes cards but has no reactions;
  * REST errors carry a `message` (e.g. "Channel does not exist: …").
  */
 export const ZOOM_EXPECTATIONS: PlatformExpectations = {
-  capabilities: { edit: true, delete: true, reactions: false, listMembers: true, removeMember: true },
+  capabilities: { threads: true, edits: true, deletes: true, reactions: false, managerRole: 'admin', postAsUser: true, maxTextLength: 4_096, userLookup: false, tokenRefresh: true },
   // Chatbot cards with `is_markdown_support`: *bold* (developers.zoom.us chatbot message markdown).
   shown: { sent: 'Lunch at *noon*', edited: 'Lunch at *one*' },
   unknownConversationReason: /Recipient not found/,
@@ -45,7 +45,7 @@ export async function startZoomContract(): Promise<ContractHarness> {
 
   return {
     platform: 'zoom',
-    adapter: memberAdapter(h.adapter),
+    adapter: h.adapter,
     workspace: h.workspace,
     sink: h.sink,
     expectations: ZOOM_EXPECTATIONS,
