@@ -5,7 +5,7 @@
  */
 import type { WebexSdkRequest } from 'webex-node-bot-framework';
 import type { Button, OutboundMessage, Platform, SendAs } from '../../src/chat-adapter.js';
-import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
+import { HttpStatusError, parseRetryAfter, type OutboundPolicy, type RunOptions } from '../../src/outbound.js';
 import { fromNeutral } from './format.js';
 import type { BotSession } from './sdk.js';
 
@@ -56,7 +56,7 @@ export class WebexApi {
   ) {}
 
   /** A call as the bot, through the SDK. */
-  async asBot<T>(session: BotSession, what: string, request: WebexSdkRequest): Promise<WebexResponse<T>> {
+  async asBot<T>(session: BotSession, what: string, request: WebexSdkRequest, options: RunOptions = {}): Promise<WebexResponse<T>> {
     return this.policy.run(`bot:${session.bot.id}`, what, async (signal) => {
       try {
         const res = await abortable(session.webex.request<T>({ service: 'hydra', method: 'GET', ...request }), signal);
@@ -64,7 +64,7 @@ export class WebexApi {
       } catch (err) {
         throw fromSdkError(err);
       }
-    });
+    }, options);
   }
 
   /** A call with a person's (or admin's) own token, straight to REST. */
@@ -74,6 +74,7 @@ export class WebexApi {
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
+    options: RunOptions = {},
   ): Promise<WebexResponse<T>> {
     const url = `${this.apiUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
     const key = `token:${token.slice(-12)}`;
@@ -92,7 +93,7 @@ export class WebexApi {
       const headers: Record<string, string> = {};
       res.headers.forEach((v, k) => (headers[k] = v));
       return { status: res.status, headers, body: (text ? JSON.parse(text) : undefined) as T };
-    });
+    }, options);
   }
 }
 
