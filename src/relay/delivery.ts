@@ -25,6 +25,7 @@ import { Lane } from './lane.js';
 import { findLink, LinkMemory, linkView, type RelayLink } from './links.js';
 import { ensureConversation, isDuplicateKey, outboxDocument, sequenceFromOutbox, type OutboxEntry } from './outbox.js';
 import { botAs, usableGrant, type SealedGrant } from './parties.js';
+import { earlierCopy, maybePosted } from './resend.js';
 
 /** Source message ids of messages sent with the `dm` verb (no platform message exists). */
 export const SYNTHETIC_PREFIX = 'dm:';
@@ -394,10 +395,14 @@ export class RelayEngine {
       try {
         const conversationId = await this.directConversation(link, placement);
         const threadId = this.threadTarget(parent ?? null, workspace, conversationId, placement.as.kind);
-        const sent = await adapter.send({ workspace: ref, conversationId }, { text: text || ' ', ...(threadId ? { threadId } : {}) }, placement.as);
+        const target = { workspace: ref, conversationId };
+        const message = { text: text || ' ', ...(threadId ? { threadId } : {}), relayTag: String(link._id) };
+        const found = link.unsure ? await earlierCopy(link, { adapter, target, message, as: placement.as, links: this.links, warn: (w, e) => this.warn(w, e) }) : undefined;
+        const sent = found ?? (await adapter.send(target, message, placement.as));
         await this.delivered(link, placement, sent);
         return { kind: 'delivered' };
       } catch (err) {
+        if (maybePosted(err)) link.unsure = true;
         if (placement.as.kind !== 'user' || !isInvalidToken(err) || !placement.account || !placement.grant) throw err;
         const fresh = await this.deadToken(placement.account, placement.grant, adapter, workspace);
         placement = fresh
