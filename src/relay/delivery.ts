@@ -25,7 +25,7 @@ import { Lane } from './lane.js';
 import { findLink, LinkMemory, linkView, type RelayLink } from './links.js';
 import { ensureConversation, isDuplicateKey, outboxDocument, sequenceFromOutbox, type OutboxEntry } from './outbox.js';
 import { botAs, usableGrant, type SealedGrant } from './parties.js';
-import { earlierCopy, maybePosted } from './resend.js';
+import { earlierCopy, maybePosted, SETTLE_MS } from './resend.js';
 
 /** Source message ids of messages sent with the `dm` verb (no platform message exists). */
 export const SYNTHETIC_PREFIX = 'dm:';
@@ -311,7 +311,7 @@ export class RelayEngine {
     }
     const backoff = Math.min(this.settings.retryBaseMs * 2 ** (attempts - 1), 5 * 60_000);
     const retryAfter = err instanceof AdapterError ? (err.options.retryAfterMs ?? 0) : 0;
-    const at = new Date(Date.now() + Math.max(backoff, retryAfter) * (1 + Math.random() * 0.2));
+    const at = new Date(Date.now() + Math.max(backoff, retryAfter, link.unsure ? SETTLE_MS : 0) * (1 + Math.random() * 0.2));
     link.attempts = attempts;
     this.core.log.info({ link: String(link._id), attempts, at, err: errorText(err) }, 'relay send failed; retrying later');
     return { kind: 'retry', at };

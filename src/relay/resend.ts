@@ -13,6 +13,12 @@ import type { LinkMemory, RelayLink } from './links.js';
 /** How far the platform's clock may be behind this service's when a copy is dated. */
 const CLOCK_SKEW_MS = 2 * 60_000;
 
+/**
+ * The least wait before looking for the copy: a request that outlived this service's timeout may
+ * still be in the platform's hands, and a look made too soon would miss it and post it again.
+ */
+export const SETTLE_MS = 2_000;
+
 /** True when a failed send may nonetheless have been posted (timeout, dropped connection, 5xx). */
 export function maybePosted(err: unknown): boolean {
   if (err instanceof AdapterError) return err.code === AdapterErrorCode.Timeout || err.code === AdapterErrorCode.Unavailable;
