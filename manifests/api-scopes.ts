@@ -61,6 +61,9 @@ export const API_REQUIREMENTS: Record<Platform, ApiRequirement[]> = {
     { api: 'users.list', uses: ['bot'], requires: ['users:read', 'users:read.email'], ref: SLACK_METHOD('users.list') },
     { api: 'users.info', uses: ['bot', 'user'], requires: ['users:read', 'users:read.email'], ref: SLACK_METHOD('users.info') },
     { api: 'team.profile.get', uses: ['bot'], requires: ['users.profile:read'], ref: SLACK_METHOD('team.profile.get') },
+    // Resend after an ambiguous failure reads the DM back (with `include_all_metadata`) for the copy's tag.
+    { api: 'conversations.history', uses: ['bot', 'user'], requires: ['im:history'], ref: SLACK_METHOD('conversations.history') },
+    { api: 'conversations.replies', uses: ['bot', 'user'], requires: ['im:history'], ref: SLACK_METHOD('conversations.replies') },
     { api: 'reactions.add', uses: ['bot', 'user'], requires: ['reactions:write'], ref: SLACK_METHOD('reactions.add') },
     { api: 'reactions.remove', uses: ['bot', 'user'], requires: ['reactions:write'], ref: SLACK_METHOD('reactions.remove') },
     { api: 'event message.im', uses: ['bot'], requires: ['im:history'], ref: SLACK_EVENT('message.im') },
@@ -95,6 +98,8 @@ export const API_REQUIREMENTS: Record<Platform, ApiRequirement[]> = {
     { api: 'messages.create', uses: ['user'], requires: ['spark:messages_write'], ref: 'https://developer.webex.com/docs/api/v1/messages/create-a-message' },
     { api: 'messages.update', uses: ['user'], requires: ['spark:messages_write'], ref: 'https://developer.webex.com/docs/api/v1/messages/edit-a-message' },
     { api: 'messages.delete', uses: ['user'], requires: ['spark:messages_write'], ref: 'https://developer.webex.com/docs/api/v1/messages/delete-a-message' },
+    // Resend after an ambiguous failure: List Messages (a known room) and List Direct Messages (`direct:` targets).
+    { api: 'messages.list', uses: ['user'], requires: ['spark:messages_read'], ref: 'https://developer.webex.com/docs/api/v1/messages/list-messages https://developer.webex.com/docs/api/v1/messages/list-direct-messages' },
     { api: 'messages.get', uses: ['bot'], requires: [], ref: 'https://developer.webex.com/docs/api/v1/messages/get-message-details' },
     { api: 'people.me', uses: ['user'], requires: ['spark:people_read'], ref: 'https://developer.webex.com/docs/api/v1/people/get-my-own-details' },
     // Listing without email or displayName is for administrators; anyone may list by person ids.
@@ -114,6 +119,8 @@ export const API_REQUIREMENTS: Record<Platform, ApiRequirement[]> = {
     { api: 'POST /chat/users/me/messages', uses: ['user'], requires: ['team_chat:write:user_message'], ref: `${ZOOM_GRANULAR} (Send a chat message)` },
     { api: 'PUT /chat/users/me/messages/{}', uses: ['user'], requires: ['team_chat:update:user_message'], ref: `${ZOOM_GRANULAR} (Update a message)` },
     { api: 'DELETE /chat/users/me/messages/{}', uses: ['user'], requires: ['team_chat:delete:user_message'], ref: `${ZOOM_GRANULAR} (Delete a message)` },
+    // Resend after an ambiguous failure: the person's messages with the contact, to find the copy.
+    { api: 'GET /chat/users/me/messages', uses: ['user'], requires: ['team_chat:read:list_user_messages'], ref: `${ZOOM_GRANULAR} (Team Chat: List user's chat messages)` },
     { api: 'GET /users/me', uses: ['user'], requires: ['user:read:user'], ref: `${ZOOM_GRANULAR} (Users: Get a user)` },
     { api: 'GET /users', uses: ['s2s'], requires: ['user:read:list_users:admin'], ref: `${ZOOM_GRANULAR} (Users: List users)` },
     { api: 'GET /users/{}', uses: ['s2s'], requires: ['user:read:user:admin'], ref: `${ZOOM_GRANULAR} (Users: Get a user)` },

@@ -167,6 +167,7 @@ export const ZOOM = {
   /** Asked of each person for user sync (authorization-code grant of the same app). */
   userScopes: [
     'team_chat:delete:user_message',
+    'team_chat:read:list_user_messages',
     'team_chat:read:user_message',
     'team_chat:update:user_message',
     'team_chat:write:user_message',

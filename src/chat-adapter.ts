@@ -59,6 +59,24 @@ export interface OutboundMessage {
   buttons?: Button[];
   /** Reply in this thread (the platform message id of the thread root). */
   threadId?: string;
+  /**
+   * A relayed copy's stable id. The adapter attaches it where the platform keeps it with the
+   * message (Slack `metadata`), and does not resend on its own after a failure that may have
+   * reached the platform (timeout, dropped connection, 5xx): the relay asks `findRelayedCopy` first.
+   */
+  relayTag?: string;
+}
+
+/** What `findRelayedCopy` looks for: a send that failed without saying whether it was posted. */
+export interface RelayedCopyProbe {
+  /** The `relayTag` the send carried. */
+  tag: string;
+  /** The message exactly as it was sent (text, thread). */
+  message: OutboundMessage;
+  /** Who it was posted as. */
+  as: SendAs;
+  /** The copy cannot be older than this (when the relay recorded it, less some clock skew). */
+  since: Date;
 }
 
 /** Where a message goes: a conversation (DM, channel, space) on one workspace. */
@@ -250,6 +268,14 @@ export interface ChatAdapter {
   send(target: ConversationTarget, message: OutboundMessage, as: SendAs): Promise<MessageRef>;
   update(ref: MessageRef, message: OutboundMessage, as: SendAs): Promise<void>;
   delete(ref: MessageRef, as: SendAs): Promise<void>;
+  /**
+   * After a send that failed ambiguously, looks in the conversation for the copy that send may have
+   * posted: the platform's candidates, newest first (several when only text and time identify them),
+   * `[]` when there is none, `undefined` when this poster's messages cannot be read back (Zoom
+   * chatbot and Teams bot messages cannot be listed). Slack finds its `metadata` tag; Webex and
+   * Zoom (user tokens) match the exact text, the poster and the time.
+   */
+  findRelayedCopy(target: ConversationTarget, probe: RelayedCopyProbe): Promise<MessageRef[] | undefined>;
   /** Adds or removes an emoji reaction (`:shortcode:` name without colons); `capabilities.reactions`. */
   react(ref: MessageRef, emoji: string, added: boolean, as: SendAs): Promise<void>;
   /** Lists the workspace's users one page at a time. */

@@ -54,6 +54,16 @@ export function codeForStatus(status: number): AdapterErrorCode {
   return AdapterErrorCode.BadRequest;
 }
 
+/** Per-call options of `OutboundPolicy.run`. */
+export interface RunOptions {
+  /**
+   * A call that must not be repeated blindly (a relayed post whose caller reads back before
+   * resending): only a 429, which the platform answers without acting, is retried here; a timeout,
+   * dropped connection or 5xx may have been processed, so it is surfaced at once.
+   */
+  once?: boolean;
+}
+
 /** Rate-limited, retrying executor for one platform. */
 export class OutboundPolicy {
   private readonly limiters: Bottleneck.Group;
@@ -82,7 +92,7 @@ export class OutboundPolicy {
    * AbortSignal that fires at the per-attempt timeout; it should throw `HttpStatusError` for a
    * non-2xx answer (or an `AdapterError`).
    */
-  async run<T>(key: string, what: string, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async run<T>(key: string, what: string, attempt: (signal: AbortSignal) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const limiter = this.limiters.key(key);
     try {
       return await pRetry(
@@ -93,7 +103,7 @@ export class OutboundPolicy {
               return await attempt(signal);
             } catch (err) {
               const typed = this.toAdapterError(what, err, signal);
-              if (!typed.retryable) throw new AbortError(typed);
+              if (!typed.retryable || (options.once && typed.code !== AdapterErrorCode.RateLimited)) throw new AbortError(typed);
               const wait = typed.options.retryAfterMs;
               if (wait !== undefined) {
                 if (wait > this.opts.maxRetryAfterMs) throw new AbortError(typed);

@@ -94,16 +94,25 @@ export class SlackApi {
     };
   }
 
-  /** A client for `token`; `undefined` gives an unauthenticated one (OAuth exchange). */
-  client(token: string | undefined): WebClient {
-    const key = token ?? '';
+  /**
+   * A client for `token`; `undefined` gives an unauthenticated one (OAuth exchange). With `once`,
+   * the client never repeats a call itself: `@slack/web-api` retries timeouts, dropped connections
+   * and 5xx answers (its `makeRequest` runs every request under `p-retry`), which posts a relayed
+   * copy twice when Slack had already accepted it; a 429 surfaces as a rate-limit error with its
+   * Retry-After (`rejectRateLimitedCalls`) for the relay to wait out.
+   */
+  client(token: string | undefined, options: { once?: boolean } = {}): WebClient {
+    const key = `${options.once ? 'once:' : ''}${token ?? ''}`;
     const cached = this.clients.get(key);
     if (cached) {
       this.clients.delete(key);
       this.clients.set(key, cached);
       return cached;
     }
-    const client = new WebClient(token, this.clientOptions);
+    const client = new WebClient(
+      token,
+      options.once ? { ...this.clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true } : this.clientOptions,
+    );
     this.clients.set(key, client);
     if (this.clients.size > MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value!);
     return client;

@@ -32,6 +32,7 @@ import { toSlackMessage } from './blocks.js';
 import { neutralToSlack, slackToNeutral } from './format.js';
 import { toBoltLogger } from './logger.js';
 import { reactOnSlack } from './reactions.js';
+import { relayMetadata, slackReadBack } from './read-back.js';
 import {
   BOT_SCOPES,
   USER_SCOPES,
@@ -253,7 +254,7 @@ export function createSlackAdapter(deps: AdapterDeps<AppConfig['slack']>, option
 
     async send(target: ConversationTarget, message: OutboundMessage, as: SendAs): Promise<MessageRef> {
       const token = await tokenFor(target.workspace, as);
-      const client = api.client(token);
+      const client = api.client(token, { once: Boolean(message.relayTag) });
       let channel = target.conversationId;
       if (as.kind === 'user' && /^[UW]/.test(channel)) {
         const opened = await api.call('conversations.open', () => client.conversations.open({ users: channel }));
@@ -272,6 +273,7 @@ export function createSlackAdapter(deps: AdapterDeps<AppConfig['slack']>, option
           ...toSlackMessage(message),
           ...(message.threadId ? { thread_ts: message.threadId } : {}),
           ...identity,
+          ...relayMetadata(message),
           unfurl_links: false,
           unfurl_media: false,
         }),
@@ -279,6 +281,8 @@ export function createSlackAdapter(deps: AdapterDeps<AppConfig['slack']>, option
       if (!res.ts) throw new AdapterError(AdapterErrorCode.Unavailable, 'slack chat.postMessage returned no ts');
       return { workspace: target.workspace, conversationId: res.channel ?? channel, messageId: res.ts };
     },
+
+    findRelayedCopy: slackReadBack(api, tokenFor),
 
     async update(ref, message, as) {
       const token = await tokenFor(ref.workspace, as);

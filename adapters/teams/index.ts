@@ -175,6 +175,11 @@ export function createTeamsAdapter(deps: AdapterDeps<AppConfig['teams']>, option
     async react(): Promise<void> {
       return notSupported('teams', 'reactions from a bot');
     },
+    // The Bot Connector has no call that lists a conversation's messages, so a bot copy whose send
+    // failed ambiguously cannot be found again (README, "What each platform supports").
+    async findRelayedCopy(): Promise<undefined> {
+      return undefined;
+    },
     async getUser(): Promise<DirectoryUser | undefined> {
       return notSupported('teams', 'looking up one user');
     },

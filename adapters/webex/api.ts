@@ -5,7 +5,7 @@
  */
 import type { WebexSdkRequest } from 'webex-node-bot-framework';
 import { PLATFORM_NAMES, type Button, type OutboundMessage, type SendAs } from '../../src/chat-adapter.js';
-import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
+import { HttpStatusError, parseRetryAfter, type OutboundPolicy, type RunOptions } from '../../src/outbound.js';
 import { fromNeutral } from './format.js';
 import type { BotSession } from './sdk.js';
 
@@ -55,7 +55,7 @@ export class WebexApi {
   ) {}
 
   /** A call as the bot, through the SDK. */
-  async asBot<T>(session: BotSession, what: string, request: WebexSdkRequest): Promise<WebexResponse<T>> {
+  async asBot<T>(session: BotSession, what: string, request: WebexSdkRequest, options: RunOptions = {}): Promise<WebexResponse<T>> {
     return this.policy.run(`bot:${session.bot.id}`, what, async (signal) => {
       try {
         const res = await abortable(session.webex.request<T>({ service: 'hydra', method: 'GET', ...request }), signal);
@@ -63,7 +63,7 @@ export class WebexApi {
       } catch (err) {
         throw fromSdkError(err);
       }
-    });
+    }, options);
   }
 
   /** A call with a person's (or admin's) own token, straight to REST. */
@@ -73,6 +73,7 @@ export class WebexApi {
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
+    options: RunOptions = {},
   ): Promise<WebexResponse<T>> {
     const url = `${this.apiUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
     const key = `token:${token.slice(-12)}`;
@@ -91,7 +92,7 @@ export class WebexApi {
       const headers: Record<string, string> = {};
       res.headers.forEach((v, k) => (headers[k] = v));
       return { status: res.status, headers, body: (text ? JSON.parse(text) : undefined) as T };
-    });
+    }, options);
   }
 }
 

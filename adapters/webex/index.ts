@@ -28,7 +28,8 @@ import type {
   WorkspaceRef,
 } from '../../src/chat-adapter.js';
 import { AdapterError, AdapterErrorCode, notSupported } from '../../src/chat-adapter.js';
-import { OutboundPolicy, type OutboundPolicyOptions } from '../../src/outbound.js';
+import { OutboundPolicy, type OutboundPolicyOptions, type RunOptions } from '../../src/outbound.js';
+import { webexReadBack } from './read-back.js';
 import { DIRECT_PREFIX, WebexApi, composeMessage, destination, type WebexResponse } from './api.js';
 import { fromNeutral, toNeutral } from './format.js';
 import { buildAuthorizeUrl, exchangeAuthorizationCode, refreshUserToken } from './oauth.js';
@@ -201,10 +202,11 @@ export function createWebexAdapter(deps: AdapterDeps<AppConfig['webex']>, option
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     resource: string,
     body?: unknown,
+    options: RunOptions = {},
   ): Promise<T> {
-    if (as.kind === 'user') return (await api.withToken<T>(as.accessToken, what, method, resource, body)).body;
+    if (as.kind === 'user') return (await api.withToken<T>(as.accessToken, what, method, resource, body, options)).body;
     const s = await session(workspace);
-    return (await api.asBot<T>(s, what, { method, resource, body })).body;
+    return (await api.asBot<T>(s, what, { method, resource, body }, options)).body;
   }
 
   /** Directory without an admin token: the members of the bot's spaces, one page of spaces at a time. */
@@ -289,13 +291,17 @@ export function createWebexAdapter(deps: AdapterDeps<AppConfig['webex']>, option
         ...composeMessage(message, as),
         ...(message.threadId ? { parentId: message.threadId } : {}),
       };
-      const sent = await viaBotOrUser<{ id: string; roomId: string }>(target.workspace, as, 'messages.create', 'POST', 'messages', body);
+      const sent = await viaBotOrUser<{ id: string; roomId: string }>(target.workspace, as, 'messages.create', 'POST', 'messages', body, {
+        once: Boolean(message.relayTag),
+      });
       if (target.conversationId.startsWith(DIRECT_PREFIX) && as.kind === 'bot') {
         const who = target.conversationId.slice(DIRECT_PREFIX.length);
         if (!who.includes('@')) await rememberDirectRoom(target.workspace.externalId, who, sent.roomId);
       }
       return { workspace: target.workspace, conversationId: sent.roomId, messageId: sent.id };
     },
+
+    findRelayedCopy: webexReadBack(api, apiUrl, session),
 
     async update(ref: MessageRef, message: OutboundMessage, as: SendAs): Promise<void> {
       const { markdown, attachments } = composeMessage(message, as);

@@ -202,7 +202,7 @@ export class ZoomApi {
     token: string,
     method: string,
     path: string,
-    init: { body?: unknown; query?: Record<string, string | undefined> } = {},
+    init: { body?: unknown; query?: Record<string, string | undefined>; once?: boolean } = {},
   ): Promise<T> {
     const url = new URL(`${this.opts.apiUrl.replace(/\/+$/, '')}${path}`);
     for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
@@ -228,7 +228,7 @@ export class ZoomApi {
         throw err;
       }
       return (text ? JSON.parse(text) : undefined) as T;
-    });
+    }, { once: init.once });
   }
 
   /** Runs `call` with an app-level token, fetching a new token once if Zoom says it is invalid. */
@@ -302,8 +302,9 @@ export class ZoomApi {
     key: string,
     token: string,
     body: { message: string; rich_text?: ZoomRichTextRange[]; at_items?: ZoomAtItem[]; to_contact?: string; to_channel?: string; reply_main_message_id?: string },
+    once = false,
   ): Promise<{ id: string }> {
-    return this.request(key, 'send user message', token, 'POST', '/chat/users/me/messages', { body });
+    return this.request(key, 'send user message', token, 'POST', '/chat/users/me/messages', { body, once });
   }
 
   /** PUT `/chat/users/me/messages/{id}`. */

@@ -40,6 +40,7 @@ import { exchangeZoomCode, refreshZoomUserToken, zoomAuthorizeUrl } from './oaut
 import { bareJid, encodeActionValue, isChannelJid, parseZoomEvent, type ZoomReplyTarget } from './parse.js';
 import { urlValidationResponse, verifyZoomSignature } from './verify.js';
 import { zoomMembers } from './members.js';
+import { zoomReadBack } from './read-back.js';
 import { checkZoomUserToken } from './user-token.js';
 
 /** Options beyond `AdapterDeps`. */
@@ -252,7 +253,7 @@ export function createZoomAdapter(deps: AdapterDeps<AppConfig['zoom']>, options:
         const pending = target.to_contact ? PENDING_KEY(target.to_contact, userMessageToNeutral(body.message, body.rich_text)) : undefined;
         if (pending) await store.set('zoom', workspace.externalId, pending, true);
         try {
-          const { id } = await api.sendUserMessage(workspace.externalId, as.accessToken, body);
+          const { id } = await api.sendUserMessage(workspace.externalId, as.accessToken, body, Boolean(message.relayTag));
           await store.set('zoom', workspace.externalId, SENT_KEY(id), true);
           return { workspace, conversationId, messageId: id };
         } finally {
@@ -267,6 +268,8 @@ export function createZoomAdapter(deps: AdapterDeps<AppConfig['zoom']>, options:
       });
       return { workspace, conversationId, messageId: message_id };
     },
+
+    findRelayedCopy: zoomReadBack(api, toUserTarget),
 
     async update(ref: MessageRef, message: OutboundMessage, as: SendAs) {
       if (as.kind === 'user') {

@@ -1,7 +1,8 @@
 /**
  * The one mechanism every platform simulator shares: an express app on a free loopback port that
  * records every call it answers and can inject faults (429 with Retry-After, 5xx, a slow answer,
- * a dropped connection) into chosen routes, so the real SDKs meet real failure modes.
+ * a dropped connection, or an answer lost after the call was processed) into chosen routes, so the
+ * real SDKs meet real failure modes.
  */
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -29,7 +30,13 @@ export interface RecordedCall {
 export type Fault =
   | { kind: 'status'; status: number; retryAfterSeconds?: number; body?: unknown }
   | { kind: 'delay'; ms: number }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /**
+   * The call is processed (its effect is real), then the answer is lost: with `ms`, held back that
+   * long (the caller times out first); without, the connection is dropped instead of answering. What
+   * a platform does when the network fails between its commit and its reply.
+   */
+  | { kind: 'lose-answer'; ms?: number };
 
 /** Which calls a fault applies to, and how many times (default once). */
 export interface FaultRule {
@@ -169,6 +176,21 @@ export class SimServer extends EventEmitter {
       case 'delay':
         setTimeout(next, fault.ms);
         return;
+      case 'lose-answer': {
+        const end = res.end.bind(res) as (...args: unknown[]) => Response;
+        res.end = ((...args: unknown[]) => {
+          if (fault.ms === undefined) {
+            call.status = 0;
+            this.emit('call', call);
+            req.socket.destroy();
+          } else {
+            setTimeout(() => end(...args), fault.ms);
+          }
+          return res;
+        }) as Response['end'];
+        next();
+        return;
+      }
       case 'status':
         if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
         res.status(fault.status).json(fault.body ?? { error: fault.status === 429 ? 'ratelimited' : 'internal_error' });

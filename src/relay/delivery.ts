@@ -29,6 +29,7 @@ import { Lane } from './lane.js';
 import { findLink, LinkMemory, linkView, type RelayLink } from './links.js';
 import { ensureConversation, isDuplicateKey, outboxDocument, sequenceFromOutbox, type OutboxEntry } from './outbox.js';
 import { botAs, usableGrant, type SealedGrant } from './parties.js';
+import { earlierCopy, maybePosted, SETTLE_MS } from './resend.js';
 
 /** Source message ids of messages sent with the `dm` verb (no platform message exists). */
 export const SYNTHETIC_PREFIX = 'dm:';
@@ -314,7 +315,7 @@ export class RelayEngine {
     }
     const backoff = Math.min(this.settings.retryBaseMs * 2 ** (attempts - 1), 5 * 60_000);
     const retryAfter = err instanceof AdapterError ? (err.options.retryAfterMs ?? 0) : 0;
-    const at = new Date(Date.now() + Math.max(backoff, retryAfter) * (1 + Math.random() * 0.2));
+    const at = new Date(Date.now() + Math.max(backoff, retryAfter, link.unsure ? SETTLE_MS : 0) * (1 + Math.random() * 0.2));
     link.attempts = attempts;
     this.core.log.info({ link: String(link._id), attempts, at, err: errorText(err) }, 'relay send failed; retrying later');
     return { kind: 'retry', at };
@@ -398,10 +399,14 @@ export class RelayEngine {
       try {
         const conversationId = await this.directConversation(link, placement);
         const threadId = this.threadTarget(parent ?? null, workspace, conversationId, placement.as.kind);
-        const sent = await adapter.send({ workspace: ref, conversationId }, { text: text || ' ', ...(threadId ? { threadId } : {}) }, placement.as);
+        const target = { workspace: ref, conversationId };
+        const message = { text: text || ' ', ...(threadId ? { threadId } : {}), relayTag: String(link._id) };
+        const found = link.unsure ? await earlierCopy(link, { adapter, target, message, as: placement.as, links: this.links, warn: (w, e) => this.warn(w, e) }) : undefined;
+        const sent = found ?? (await adapter.send(target, message, placement.as));
         await this.delivered(link, placement, sent);
         return { kind: 'delivered' };
       } catch (err) {
+        if (maybePosted(err)) link.unsure = true;
         if (placement.as.kind !== 'user' || !isInvalidToken(err) || !placement.account || !placement.grant) throw err;
         const fresh = await this.deadToken(placement.account, placement.grant, adapter, workspace);
         placement = fresh

@@ -22,6 +22,8 @@ export type RelayLink = Omit<MessageLink, 'createdAt'> & {
   deliveredAt?: Date | null;
   /** In memory only: when the head of the line may be tried again. */
   nextAttemptAt?: Date;
+  /** In memory only: a send failed in a way that may have posted the copy (look before resending). */
+  unsure?: boolean;
 };
 
 /** Memory entries kept per map before the oldest are dropped. */

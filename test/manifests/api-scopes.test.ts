@@ -95,8 +95,8 @@ describe('events the manifests subscribe to', () => {
     expect(ZOOM.eventTypes.filter((e) => !zoom.has(`event ${e}`))).toEqual([]);
   });
 
-  it('the Zoom user scopes carry the event scope, not the unused list scope', () => {
+  it('the Zoom user scopes carry the event scope and the list scope the resend lookup needs', () => {
     expect(ZOOM.userScopes).toContain('team_chat:read:user_message');
-    expect(ZOOM.userScopes).not.toContain('team_chat:read:list_user_messages');
+    expect(ZOOM.userScopes).toContain('team_chat:read:list_user_messages');
   });
 });

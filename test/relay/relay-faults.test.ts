@@ -51,12 +51,13 @@ describe('relay under faults', () => {
     expect(h.seen('teams', text)).toHaveLength(1);
   });
 
-  it('a 5xx storm longer than the adapter’s own retries is outlasted by the retry job', async () => {
+  it('a 5xx storm is outlasted by the retry job', async () => {
     const ann = await h.person('Ann', 'slack');
     const bob = await h.person('Bob', 'webex');
     const webex = sandbox.sandbox.simulators.webex!;
-    // The adapter tries 4 times per attempt: 8 failures cost the relay two attempts.
-    webex.server.inject({ method: 'POST', path: '/v1/messages', fault: { kind: 'status', status: 503 }, times: 8 });
+    // A 5xx may come after Webex posted the copy, so the adapter does not repeat a relayed post:
+    // each failure costs the relay one attempt, and its retry looks for the copy before sending again.
+    webex.server.inject({ method: 'POST', path: '/v1/messages', fault: { kind: 'status', status: 503 }, times: 2 });
     const text = h.token('storm');
     await h.dmVerb(ann, bob, text);
     await h.arrives('webex', text);
@@ -96,6 +97,9 @@ describe('relay under faults', () => {
     await h.settled();
     const link = await findLink({ organizationId: sandbox.service.organizationId, text });
     expect(link?.status).toBe('delivered');
+    // Webex took the call after the adapter gave up; the retry finds that copy instead of posting another.
+    await eventually(() => webex.server.callsTo('/v1/messages', 'POST').some((c) => c.fault === 'delay' && c.response !== undefined), 'the slow call to be processed');
+    expect(h.seen('webex', text)).toHaveLength(1);
   });
 
   it('the same event delivered three times is relayed once', async () => {

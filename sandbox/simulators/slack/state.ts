@@ -50,6 +50,8 @@ export interface SimMessage {
   iconEmoji?: string;
   threadTs?: string;
   blocks?: unknown[];
+  /** Message metadata an app attached (`chat.postMessage` `metadata`). */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
   edited?: { user: string; ts: string };
   deleted?: boolean;
   reactions: Map<string, Set<string>>;

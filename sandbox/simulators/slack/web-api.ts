@@ -113,7 +113,7 @@ function conversationObject(conv: SimConversation, callerId: string): Body {
   };
 }
 
-function messageObject(msg: SimMessage): Body {
+function messageObject(msg: SimMessage, withMetadata = false): Body {
   return {
     type: 'message',
     ...(msg.botId ? { subtype: 'bot_message', bot_id: msg.botId, app_id: msg.appId } : {}),
@@ -125,8 +125,52 @@ function messageObject(msg: SimMessage): Body {
     ...(msg.threadTs ? { thread_ts: msg.threadTs } : {}),
     ...(msg.blocks ? { blocks: msg.blocks } : {}),
     ...(msg.edited ? { edited: msg.edited } : {}),
+    ...(withMetadata && msg.metadata ? { metadata: msg.metadata } : {}),
     team: msg.teamId,
   };
+}
+
+/**
+ * `metadata` of chat.postMessage: `{event_type, event_payload}`, sent as a JSON string in a form
+ * body (https://docs.slack.dev/messaging/message-metadata); a malformed one is `invalid_metadata_format`.
+ */
+function parseMetadata(body: Body): SimMessage['metadata'] {
+  const raw = body.metadata;
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return fail('invalid_metadata_format');
+    }
+  }
+  const m = parsed as { event_type?: unknown; event_payload?: unknown };
+  if (typeof m?.event_type !== 'string' || typeof m.event_payload !== 'object' || m.event_payload === null) fail('invalid_metadata_format');
+  return { event_type: m.event_type as string, event_payload: m.event_payload as Record<string, unknown> };
+}
+
+/** The history scope a conversation's kind needs (conversations.history / .replies "Required scopes"). */
+const HISTORY_SCOPE: Record<SimConversation['kind'], string> = { public: 'channels:history', private: 'groups:history', im: 'im:history', mpim: 'mpim:history' };
+
+/**
+ * Messages of a conversation between `oldest` and `latest` (exclusive unless `inclusive`), newest
+ * first, `limit` of them (default 100, at most 999), as conversations.history and .replies page them.
+ */
+function timeline(messages: SimMessage[], body: Body): { messages: Body[]; has_more: boolean } {
+  const oldest = Number(str(body, 'oldest') ?? 0);
+  const latest = Number(str(body, 'latest') ?? Number.POSITIVE_INFINITY);
+  const inclusive = ['true', '1'].includes(String(body.inclusive));
+  const limit = Number(str(body, 'limit') ?? 100);
+  if (!Number.isInteger(limit) || limit < 0 || limit > 999) fail('invalid_limit');
+  const withMetadata = ['true', '1'].includes(String(body.include_all_metadata));
+  const inRange = messages.filter((m) => {
+    const ts = Number(m.ts);
+    return inclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest;
+  });
+  const newestFirst = inRange.sort((a, b) => Number(b.ts) - Number(a.ts));
+  const slice = newestFirst.slice(0, limit || 100);
+  return { messages: slice.map((m) => messageObject(m, withMetadata)), has_more: newestFirst.length > slice.length };
 }
 
 function parseJsonField(body: Body, key: string): unknown[] | undefined {
@@ -204,6 +248,7 @@ function handlers(state: SlackSimState, opts: WebApiOptions): Record<string, Han
       const iconEmoji = str(body, 'icon_emoji');
       const threadTs = str(body, 'thread_ts');
       if (threadTs && !state.findMessage(ws.id, conv.id, threadTs)) fail('thread_not_found');
+      const metadata = parseMetadata(body);
       const isBot = auth.kind === 'bot';
       const customized = isBot && (username || iconUrl || iconEmoji);
       if (customized) needScope(auth, 'chat:write.customize');
@@ -220,6 +265,7 @@ function handlers(state: SlackSimState, opts: WebApiOptions): Record<string, Han
         iconEmoji: customized && !iconUrl ? iconEmoji : undefined,
         threadTs,
         blocks,
+        ...(metadata ? { metadata } : {}),
         reactions: new Map(),
       };
       ws.messages.push(msg);
@@ -408,6 +454,29 @@ function handlers(state: SlackSimState, opts: WebApiOptions): Record<string, Han
       const visible = [...ws.conversations.values()].filter((c) => wanted.has(c.kind) && (c.kind === 'public' || c.members.has(auth.userId)));
       const { items, next } = page(visible, body, 'channel', (c) => c.id);
       return { channels: items.map((c) => conversationObject(c, auth.userId)), response_metadata: { next_cursor: next } };
+    },
+
+    // https://docs.slack.dev/reference/methods/conversations.history: the conversation's top-level
+    // messages (thread replies stay in their thread), newest first, `metadata` only with include_all_metadata.
+    'conversations.history': ({ body, auth, ws }) => {
+      const conv = ws.conversations.get(required(body, 'channel', 'channel_not_found')) ?? fail('channel_not_found');
+      needScope(auth, HISTORY_SCOPE[conv.kind]);
+      if (conv.kind !== 'public' && !conv.members.has(auth.userId)) fail('channel_not_found');
+      const top = state.messagesIn(ws.id, conv.id).filter((m) => !m.threadTs || m.threadTs === m.ts);
+      return { ...timeline(top, body), pin_count: 0, response_metadata: { next_cursor: '' } };
+    },
+
+    // https://docs.slack.dev/reference/methods/conversations.replies: a thread's parent and replies.
+    'conversations.replies': ({ body, auth, ws }) => {
+      const conv = ws.conversations.get(required(body, 'channel', 'channel_not_found')) ?? fail('channel_not_found');
+      needScope(auth, HISTORY_SCOPE[conv.kind]);
+      if (conv.kind !== 'public' && !conv.members.has(auth.userId)) fail('channel_not_found');
+      const ts = required(body, 'ts', 'thread_not_found');
+      if (!state.findMessage(ws.id, conv.id, ts)) fail('thread_not_found');
+      const thread = state.messagesIn(ws.id, conv.id).filter((m) => m.ts === ts || m.threadTs === ts);
+      const { messages, has_more } = timeline(thread, body);
+      // Slack answers a thread oldest first, the parent leading.
+      return { messages: messages.reverse(), has_more, response_metadata: { next_cursor: '' } };
     },
 
     'conversations.members': ({ body, ws, auth }) => {

@@ -856,6 +856,21 @@ export class WebexSimulator {
       const list = this.messagesIn(roomId).reverse().map((m) => this.messageJson(m));
       this.page(req, res, list);
     });
+    // https://developer.webex.com/docs/api/v1/messages/list-direct-messages: the messages of the
+    // caller's 1:1 room with `personId` or `personEmail`, newest first (registered before `/:id`).
+    app.get('/v1/messages/direct', (req, res) => {
+      const caller = this.caller(res);
+      const personId = req.query.personId ? String(req.query.personId) : undefined;
+      const email = req.query.personEmail ? String(req.query.personEmail) : undefined;
+      if (!personId && !email) return sendError(res, 400, 'Either personId or personEmail must be provided.');
+      const other = personId ? this.people.get(personId) : this.personByEmail(email!);
+      if (!other) return sendError(res, 404, 'Could not find a person with provided ID.');
+      const room = [...this.rooms.values()].find(
+        (r) => r.type === 'direct' && this.isMember(r.id, caller.id) && this.isMember(r.id, other.id),
+      );
+      const list = room ? this.messagesIn(room.id).filter((m) => !req.query.parentId || m.parentId === req.query.parentId).reverse() : [];
+      res.json({ items: list.map((m) => this.messageJson(m)) });
+    });
     app.get('/v1/messages/:id', (req, res) => {
       const m = this.messages.get(req.params.id);
       if (!m || !this.isMember(m.roomId, this.caller(res).id)) return sendError(res, 404, 'Could not find a message with provided ID.');

@@ -9,6 +9,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { SimServer } from '../sim-core.js';
 import { zoomUnknownRoute } from './unknown-route.js';
+import { listUserMessages, type UserMessageListHost } from './user-messages.js';
 import {
   ZOOM_WEBHOOK_PATH,
   botInstalledEvent,
@@ -649,6 +650,7 @@ export class ZoomSimulator {
     app.delete('/v2/im/chat/messages/:messageId', (req, res) => this.deleteBotMessage(req, res));
 
     app.post('/v2/chat/users/me/messages', (req, res) => this.sendUserMessage(req, res));
+    app.get('/v2/chat/users/me/messages', (req, res) => listUserMessages(this.userMessageList(), req, res));
     app.put('/v2/chat/users/me/messages/:messageId', (req, res) => this.editUserMessage(req, res));
     app.delete('/v2/chat/users/me/messages/:messageId', (req, res) => this.deleteUserMessage(req, res));
 
@@ -907,7 +909,7 @@ export class ZoomSimulator {
 
   // ---- user chat messages -------------------------------------------------------------------
 
-  private userToken(req: Request, res: Response, scope: string): { token: TokenRecord; account: ZoomSimAccount; me: ZoomSimUser } | undefined {
+  private userToken(req: Request, res: Response, scope: string | string[]): { token: TokenRecord; account: ZoomSimAccount; me: ZoomSimUser } | undefined {
     const token = this.auth(req, res, scope);
     if (!token) return undefined;
     if (token.kind !== 'user' || !token.accountId || !token.userId) {
@@ -967,6 +969,16 @@ export class ZoomSimulator {
     this.userMessages.set(msg.id, msg);
     res.status(201).json({ id: msg.id });
     this.announce('team_chat.dm_message_posted', msg);
+  }
+
+  /** What `GET /chat/users/me/messages` needs of the simulator's state. */
+  private userMessageList(): UserMessageListHost {
+    return {
+      caller: (req, res) => this.userToken(req, res, ['chat_message:read', 'team_chat:read:list_user_messages']),
+      findUser: (account, idOrEmail) => this.findUser(account, idOrEmail),
+      messages: () => this.userMessages.values(),
+      fail: (res, status, code, message) => zerr(res, status, code, message),
+    };
   }
 
   private ownMessage(ctx: { me: ZoomSimUser }, id: string, res: Response): ZoomSimUserMessage | undefined {
