@@ -124,6 +124,25 @@ export class OutboundPolicy {
     }
   }
 
+  /**
+   * One REST call under the policy, the way every adapter makes them: `fetch` with the attempt's
+   * timeout signal, a non-2xx answer turned into `HttpStatusError` (with its Retry-After), and the
+   * body parsed as JSON (undefined when empty). Use `run` only for calls made through an SDK.
+   */
+  async fetchJson<T>(key: string, what: string, url: string, init: RequestInit = {}, options: RunOptions = {}): Promise<{ status: number; headers: Headers; body: T }> {
+    return this.run(
+      key,
+      what,
+      async (signal) => {
+        const res = await fetch(url, { ...init, signal });
+        const text = await res.text();
+        if (!res.ok) throw new HttpStatusError(res.status, text, parseRetryAfter(res.headers.get('retry-after')));
+        return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+      },
+      options,
+    );
+  }
+
   private toAdapterError(what: string, err: unknown, signal?: AbortSignal): AdapterError {
     if (err instanceof AdapterError) return err;
     if (err instanceof HttpStatusError) {
