@@ -1,6 +1,8 @@
 /**
  * The production import graph: nothing under src/ or adapters/ reaches the simulators, the demo
- * organization or the sandbox page, except main.ts's dynamic import in sandbox mode.
+ * organization or the sandbox page, except main.ts's dynamic import in sandbox mode; the shared
+ * layers never import a feature (only the composition root knows them all); no platform SDK is
+ * imported outside its adapter.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +16,46 @@ function filesUnder(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
+/** Static imports of `file`, resolved to paths relative to the repository. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'/g)].map((m) =>
+    m[1]!.startsWith('.') ? path.relative(root, path.resolve(path.dirname(file), m[1]!)) : m[1]!,
+  );
+}
+
+const FEATURES = ['people', 'relay', 'groups', 'contacts', 'admin'];
+/** Files allowed to know every feature: the composition root and the entry point. */
+const COMPOSITION = ['src/service.ts', 'src/main.ts', 'src/adapters.ts'];
+
 describe('the production import graph', () => {
+  it('keeps features out of the shared layers: only the composition root imports a feature', () => {
+    const offenders: string[] = [];
+    for (const file of [...filesUnder('src'), ...filesUnder('adapters')]) {
+      const rel = path.relative(root, file);
+      const own = rel.split(path.sep)[1];
+      if (COMPOSITION.includes(rel) || (rel.startsWith('src/') && FEATURES.includes(own!))) continue;
+      for (const target of importsOf(file)) {
+        const feature = target.startsWith('src/') ? target.split('/')[1] : undefined;
+        if (feature && FEATURES.includes(feature)) offenders.push(`${rel} → ${target}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('imports each platform SDK only inside its own adapter', () => {
+    const SDKS: Record<string, string> = { '@slack/bolt': 'slack', '@slack/web-api': 'slack', botbuilder: 'teams', 'botframework-connector': 'teams', '@azure/msal-node': 'teams', 'webex-node-bot-framework': 'webex' };
+    const offenders: string[] = [];
+    for (const file of [...filesUnder('src'), ...filesUnder('adapters')]) {
+      const rel = path.relative(root, file);
+      for (const target of importsOf(file)) {
+        const owner = SDKS[target];
+        if (owner && !rel.startsWith(`adapters${path.sep}${owner}${path.sep}`)) offenders.push(`${rel} → ${target}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('never imports sandbox/ statically from src/ or adapters/', () => {
     const offenders: string[] = [];
     for (const file of [...filesUnder('src'), ...filesUnder('adapters')]) {
