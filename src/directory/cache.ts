@@ -3,7 +3,7 @@
  * their decrypted credentials), platform accounts, people and conversations. Each entry is filled
  * on first use and dropped whenever the directory changes: at once for this process's own writes,
  * and within about a second for other processes' writes, through the per-organization stamps of
- * the change signal (src/directory-cache/change-signal.ts) read by one small query a second.
+ * the change signal (src/directory/change-signal.ts) read by one small query a second.
  *
  * A load that started before a change never lands in the cache after it (the generation check),
  * so a reader never keeps a value older than the last change it was told about.

@@ -1,5 +1,5 @@
 /**
- * The directory change signal (see src/models/directory-version.model.ts). Writers call
+ * The directory change signal (see src/directory/directory-version.model.ts). Writers call
  * `directoryChanged` (the `directoryChanges` schema plugin does it for every write through a
  * watched model); in this process every cache listening is told at once, other processes learn it
  * from the stamp within about a second.
