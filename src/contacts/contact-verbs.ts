@@ -10,9 +10,9 @@ import type { PersonDoc } from '../directory/person.model.js';
 import { resolvePerson } from '../people/resolve.js';
 import { CONTACT_RUN_JOB, type ContactRunJobData } from './contact-sync.jobs.js';
 import { lastRuns } from './contact-records.js';
+import { asUsage as service, oneName, requester, when } from '../rule-sync/verbs.js';
 import {
   addToGroup,
-  ContactError,
   createContactSync,
   deleteContactSync,
   describeDestinations,
@@ -27,23 +27,9 @@ import {
 
 const SHOWN_PER_GROUP = 25;
 
-async function service<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof ContactError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
 function caller(ctx: CommandContext): PersonDoc {
   if (!ctx.person) throw new UsageError('I could not tell who you are yet; ask an admin to run `/crosstalk directory sync`');
   return ctx.person;
-}
-
-function oneName(words: string[], what: string): string {
-  if (words.length !== 1) throw new UsageError(words.length ? `name exactly one ${what}` : `name the ${what}`);
-  return words[0];
 }
 
 async function people(ctx: CommandContext, tokens: string[]): Promise<PersonDoc[]> {
@@ -94,12 +80,8 @@ function runData(ctx: CommandContext, sync: ContactSyncDoc): ContactRunJobData {
   return {
     organizationId: String(ctx.organization._id),
     contactSyncId: String(sync._id),
-    notify: { workspaceId: String(ctx.workspace._id), userId: ctx.event.userId },
+    notify: requester(ctx),
   };
-}
-
-function when(date: Date | null | undefined): string {
-  return date ? `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC` : 'never';
 }
 
 /** Verbs for everyone (`contacts`) and for admins (`contactsync`). */

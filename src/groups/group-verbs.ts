@@ -10,45 +10,22 @@ import { GroupSyncMemberModel, GroupSyncModel } from './group-sync.model.js';
 import { PersonModel } from '../directory/person.model.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
 import { GROUP_RUN_JOB, GROUP_UNDO_JOB, type GroupSyncJobData } from './group-sync.jobs.js';
-import {
-  createGroupSync,
-  deleteGroupSync,
-  findGroupSync,
-  groupSyncCounts,
-  GroupSyncError,
-  setGroupSyncEnabled,
-  type GroupSyncDoc,
-} from './group-sync.service.js';
+import { createGroupSync, deleteGroupSync, findGroupSync, groupSyncCounts, setGroupSyncEnabled, type GroupSyncDoc } from './group-sync.service.js';
+import { asUsage as service, oneName as named, requester, when } from '../rule-sync/verbs.js';
 import { describeRole, describeRule, MANAGER_ROLES, type GroupRule } from './rules.js';
 import { ChannelReferenceError, resolveChannel } from './channel-ref.js';
 
 const FAILURES_SHOWN = 10;
 
-async function service<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof GroupSyncError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
-function oneName(words: string[]): string {
-  if (words.length !== 1) throw new UsageError(words.length ? 'name exactly one group sync' : 'name the group sync');
-  return words[0];
-}
+const oneName = (words: string[]) => named(words, 'group sync');
 
 function jobData(ctx: CommandContext, sync: GroupSyncDoc): GroupSyncJobData {
   return {
     organizationId: String(ctx.organization._id),
     groupSyncId: String(sync._id),
-    notify: { workspaceId: String(ctx.workspace._id), userId: ctx.event.userId },
+    notify: requester(ctx),
     actorPersonId: ctx.person ? String(ctx.person._id) : undefined,
   };
-}
-
-function when(date: Date | null | undefined): string {
-  return date ? `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC` : 'never';
 }
 
 async function targetLabel(sync: GroupSyncDoc): Promise<{ label: string; platform?: Platform }> {

@@ -9,7 +9,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatAdapter, Platform, WorkspaceRef } from '../../../src/chat-adapter.js';
-import type { MemberListing } from '../../../src/groups/channel-members.js';
+import type { MemberListing } from '../../../src/rule-sync/channel-members.js';
 import { createLogger, type Logger } from '../../../src/log.js';
 import type { RecordedCall, SimServer } from '../../../sandbox/simulators/sim-core.js';
 import { MemoryStore, MemoryWorkspaces, RecordingSink } from '../zoom/harness.js';

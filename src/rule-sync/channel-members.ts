@@ -1,7 +1,8 @@
 /**
- * Channel membership operations the core needs beyond `ChatAdapter.addMember`: listing a
- * channel's members (contact syncs to `group:` destinations) and removing a member (`group undo`).
- * Adapters that can list members expose `listMembers`; this module checks for it by shape.
+ * Channel membership operations rule syncs need beyond `ChatAdapter.addMember`: listing a
+ * channel's members (what a contact sync's `group:` destination selects) and removing a member
+ * (what `group undo` does). Adapters that can list members expose `listMembers`; this module
+ * checks for it by shape.
  */
 import { AdapterError, AdapterErrorCode, type ChatAdapter, type WorkspaceRef } from '../chat-adapter.js';
 import { adapterFor, workspaceRef, type Core } from '../core/core.js';
