@@ -76,6 +76,9 @@ async function parseDestinations(ctx: CommandContext, text: string): Promise<Des
   return out;
 }
 
+/** The contact sync the words name. */
+const syncNamed = (ctx: CommandContext, words: string[]) => service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
+
 function runData(ctx: CommandContext, sync: ContactSyncDoc): ContactRunJobData {
   return {
     organizationId: String(ctx.organization._id),
@@ -228,7 +231,7 @@ export const contactVerbs: CommandSpec[] = [
     summary: 'source, group, destinations and last run of one contact sync',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
+      const sync = await syncNamed(ctx, words);
       const organizationId = ctx.organization._id;
       const source = await PersonModel.findOne({ organizationId, _id: sync.sourcePersonId }, { name: 1, email: 1 }).lean();
       const group = await ContactGroupModel.findOne({ organizationId, _id: sync.contactGroupId }, { name: 1 }).lean();
@@ -249,7 +252,7 @@ export const contactVerbs: CommandSpec[] = [
     summary: 'run a contact sync now',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
+      const sync = await syncNamed(ctx, words);
       await ctx.core.agenda.now(CONTACT_RUN_JOB, runData(ctx, sync));
       return `Running contact sync **${sync.name}** now; I'll post the result here.`;
     },
@@ -260,12 +263,12 @@ export const contactVerbs: CommandSpec[] = [
     summary: 'delete a contact sync; its contacts disappear from its destinations (asks first)',
     admin: true,
     async confirm(ctx, { words }) {
-      const sync = await service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
+      const sync = await syncNamed(ctx, words);
       const last = (await lastRuns(ctx.organization._id, [sync._id])).get(String(sync._id));
       return `Delete contact sync ${sync.name}? Its ${last?.destinations ?? 0} destination people lose its synced contacts. The source's own group is kept.`;
     },
     async run(ctx, { words }) {
-      const sync = await service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
+      const sync = await syncNamed(ctx, words);
       await deleteContactSync(sync, ctx.person?._id);
       return `Contact sync **${sync.name}** deleted; its contacts were withdrawn from its destinations.`;
     },

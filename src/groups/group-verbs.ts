@@ -19,6 +19,9 @@ const FAILURES_SHOWN = 10;
 
 const oneName = (words: string[]) => named(words, 'group sync');
 
+/** The group sync the words name. */
+const syncNamed = (ctx: CommandContext, words: string[]) => service(() => findGroupSync(ctx.organization._id, oneName(words)));
+
 function jobData(ctx: CommandContext, sync: GroupSyncDoc): GroupSyncJobData {
   return {
     organizationId: String(ctx.organization._id),
@@ -106,7 +109,7 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'rule, target, counts, last run and failures of one group sync',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       const organizationId = ctx.organization._id;
       const { label, platform } = await targetLabel(sync);
       const counts = await groupSyncCounts(organizationId, sync._id);
@@ -149,7 +152,7 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'turn a group sync on (adds everyone missing)',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       await setGroupSyncEnabled(sync, true, ctx.person?._id);
       await ctx.core.agenda.now(GROUP_RUN_JOB, jobData(ctx, sync));
       return `Group sync **${sync.name}** is on. Adding everyone who matches now; I'll post the result here.`;
@@ -161,7 +164,7 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'turn a group sync off (removes nobody)',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       await setGroupSyncEnabled(sync, false, ctx.person?._id);
       return `Group sync **${sync.name}** is off: nobody new is added, and nobody was removed. \`/crosstalk group undo ${sync.name}\` removes the people it added.`;
     },
@@ -172,7 +175,7 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'run a group sync now',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       if (!sync.enabled) throw new UsageError(`${sync.name} is off; turn it on with \`/crosstalk group on ${sync.name}\``);
       await ctx.core.agenda.now(GROUP_RUN_JOB, jobData(ctx, sync));
       return `Running group sync **${sync.name}** now; I'll post the result here.`;
@@ -184,13 +187,13 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'turn a group sync off and remove exactly the people it added (asks first)',
     admin: true,
     async confirm(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       const { label } = await targetLabel(sync);
       const added = await GroupSyncMemberModel.countDocuments({ organizationId: ctx.organization._id, groupSyncId: sync._id, status: 'added' });
       return `Undo group sync ${sync.name}? It is turned off and the ${added} people it added are removed from ${label}. People who were already there or were added by hand stay.`;
     },
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       await GroupSyncModel.updateOne({ organizationId: ctx.organization._id, _id: sync._id }, { $set: { enabled: false } });
       await ctx.core.agenda.now(GROUP_UNDO_JOB, jobData(ctx, sync));
       return `Undoing group sync **${sync.name}**: it is off, and the people it added are being removed. I'll post the result here.`;
@@ -202,11 +205,11 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'delete a group sync and its records (removes nobody; asks first)',
     admin: true,
     async confirm(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       return `Delete group sync ${sync.name}? Nobody is removed from the channel, but Crosstalk forgets whom it added, so \`group undo\` will no longer be possible.`;
     },
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       await deleteGroupSync(sync, ctx.person?._id);
       return `Group sync **${sync.name}** deleted. Nobody was removed from the channel.`;
     },
