@@ -1,14 +1,13 @@
 /**
- * Contact bookkeeping that stays exact under concurrency on any engine, the way group syncs keep
- * theirs (`src/groups/member-records.ts`): a group member is an insert under a unique
+ * Contact bookkeeping that stays exact under concurrency on any engine, on the rule sync records
+ * (`rule-sync/records.ts`) group syncs use too: a group member is an insert under a unique
  * (group, person) key, a removal is claimed by an insert under a unique key before the member
  * record is deleted by id, and each contact sync run is one record inserted once, never updated.
  * Nothing depends on a conditional update, an upsert or `$addToSet` being atomic (FerretDB 1.x
  * makes none of them atomic; it does enforce unique indexes).
  */
 import { Types } from 'mongoose';
-import { BULK_CHUNK } from '../db/bulk.js';
-import { duplicateKeyOnly } from '../groups/member-records.js';
+import { claimRemovals, deleteByIds, duplicateKeyOnly, insertUnique } from '../rule-sync/records.js';
 import { ContactGroupMemberModel, ContactGroupModel, ContactGroupRemovalModel, ContactSyncModel, ContactSyncRunModel } from './contact.model.js';
 
 /** How long a removal claim stays as a tombstone (a removal that read the member earlier then loses). */
@@ -55,28 +54,14 @@ export async function claimGroup(organizationId: Types.ObjectId, ownerPersonId: 
  * deleted meanwhile, the records just inserted are taken back and undefined is returned.
  */
 export async function insertMembers(organizationId: Types.ObjectId, contactGroupId: Types.ObjectId, personIds: Types.ObjectId[]): Promise<Set<string> | undefined> {
-  const added = new Set<string>();
-  const inserted: Types.ObjectId[] = [];
-  for (let i = 0; i < personIds.length; i += BULK_CHUNK) {
-    const docs = personIds.slice(i, i + BULK_CHUNK).map((personId) => ({ _id: new Types.ObjectId(), organizationId, contactGroupId, personId }));
-    let lost = new Set<number>();
-    try {
-      await ContactGroupMemberModel.collection.insertMany(docs, { ordered: false });
-    } catch (err) {
-      const indexes = duplicateKeyOnly(err);
-      if (!indexes) throw err;
-      lost = new Set(indexes);
-    }
-    docs.forEach((d, j) => {
-      if (lost.has(j)) return;
-      added.add(key(d.personId));
-      inserted.push(d._id);
-    });
-  }
+  const docs = personIds.map((personId) => ({ _id: new Types.ObjectId(), organizationId, contactGroupId, personId }));
+  const won = [...(await insertUnique(ContactGroupMemberModel, docs))].map((j) => docs[j]);
+  const added = new Set(won.map((d) => key(d.personId)));
+  const inserted = won.map((d) => d._id);
   // Checked after the inserts: a group deleted before this read has its records swept by the
   // deleter or here, whichever comes second.
   if (inserted.length > 0 && !(await ContactGroupModel.exists({ organizationId, _id: contactGroupId }))) {
-    await ContactGroupMemberModel.deleteMany({ organizationId, _id: { $in: inserted } });
+    await deleteByIds(ContactGroupMemberModel, organizationId, inserted);
     return undefined;
   }
   return added;
@@ -89,22 +74,9 @@ export async function removeMembers(organizationId: Types.ObjectId, contactGroup
   const now = new Date();
   await ContactGroupRemovalModel.deleteMany({ organizationId, createdAt: { $lt: new Date(now.getTime() - REMOVAL_TOMBSTONE_MS) } });
   const records = await ContactGroupMemberModel.find({ organizationId, contactGroupId, personId: { $in: personIds } }, { personId: 1 }).lean();
-  for (let i = 0; i < records.length; i += BULK_CHUNK) {
-    const chunk = records.slice(i, i + BULK_CHUNK);
-    const claims = chunk.map((r) => ({ _id: new Types.ObjectId(), organizationId, memberRecordId: r._id, createdAt: now }));
-    let lost = new Set<number>();
-    try {
-      await ContactGroupRemovalModel.collection.insertMany(claims, { ordered: false });
-    } catch (err) {
-      const indexes = duplicateKeyOnly(err);
-      if (!indexes) throw err;
-      lost = new Set(indexes);
-    }
-    const won = chunk.filter((_, j) => !lost.has(j));
-    if (won.length === 0) continue;
-    await ContactGroupMemberModel.deleteMany({ organizationId, _id: { $in: won.map((r) => r._id) } });
-    for (const r of won) removed.add(key(r.personId));
-  }
+  const won = [...(await claimRemovals(ContactGroupRemovalModel, organizationId, records.map((r) => r._id), { createdAt: now })).keys()].map((j) => records[j]);
+  await deleteByIds(ContactGroupMemberModel, organizationId, won.map((r) => r._id));
+  for (const r of won) removed.add(key(r.personId));
   return removed;
 }
 
@@ -156,9 +128,7 @@ export async function recordRun(organizationId: Types.ObjectId, contactSyncId: T
   const stale = headers
     .filter((h) => (newestDelivered && newer(newestDelivered, h._id)) || (h.status === 'failed' && newest && newer(newest, h._id)))
     .map((h) => h._id);
-  for (let i = 0; i < stale.length; i += BULK_CHUNK) {
-    await ContactSyncRunModel.deleteMany({ organizationId, _id: { $in: stale.slice(i, i + BULK_CHUNK) } });
-  }
+  await deleteByIds(ContactSyncRunModel, organizationId, stale);
 }
 
 /** Deletes every run of a sync (after the sync itself, so a run finishing later sweeps its own). */

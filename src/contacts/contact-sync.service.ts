@@ -1,5 +1,7 @@
 /**
- * Contact groups and contact syncs. Everything is keyed on stable person ids, never on email
+ * Contact groups and contact syncs, the contact specialization of the rule sync engine
+ * (`rule-sync/`): a sync's rule is its destinations, resolved afresh at each run; adding and
+ * removing is who joins or leaves the people its contacts reach. Everything is keyed on stable person ids, never on email
  * text, so renaming an email changes nothing here. Each run of a sync stores, once, the
  * destination people it resolved and the source group's members it read (`contact-records.ts`);
  * a person's synced contacts are found through the newest runs whose destination list holds them.
@@ -16,19 +18,19 @@ import { claimGroup, deleteRuns, deliveredTo, deliveriesTo, insertMembers, membe
 import type { ContactSync } from './contact.model.js';
 import type { PersonDoc } from '../directory/person.model.js';
 import { eventLog } from '../core/event-log.js';
-import { listChannelMembers } from '../groups/channel-members.js';
+import { listChannelMembers } from '../rule-sync/channel-members.js';
+import { checkSyncName, createNamedSync, diffMembers, findSyncByName, runRuleSync, RuleSyncError } from '../rule-sync/engine.js';
+import { emptyTally, exampleLines, noteFailure, runStatus, withLines, type FailureTally } from '../rule-sync/summary.js';
 import { PLATFORM_NAMES } from '../chat-adapter.js';
 
 /** A stored contact sync. */
 export type ContactSyncDoc = HydratedDocument<ContactSync>;
 
 /** A request that cannot be carried out; the message says why. */
-export class ContactError extends Error {
+export class ContactError extends RuleSyncError {
   override name = 'ContactError';
 }
 
-/** Allowed sync names, easy to type in commands. */
-export const CONTACT_SYNC_NAME = /^[A-Za-z0-9][\w.-]{0,59}$/;
 /** Allowed contact group names. */
 const GROUP_NAME = /^[^\s,][^,]{0,59}$/;
 /** Agenda job that runs an organization's contact syncs once a day. */
@@ -174,10 +176,7 @@ export async function removeFromGroup(
 
 /** Finds a sync by name, or says which exist. */
 export async function findContactSync(organizationId: Types.ObjectId, name: string): Promise<ContactSyncDoc> {
-  const sync = await ContactSyncModel.findOne({ organizationId, name });
-  if (sync) return sync as ContactSyncDoc;
-  const names = (await ContactSyncModel.find({ organizationId }, { name: 1 }).sort({ name: 1 }).limit(20).lean()).map((s) => s.name);
-  throw new ContactError(`there is no contact sync called "${name}"${names.length ? `; there are: ${names.join(', ')}` : ''}`);
+  return findSyncByName(ContactSyncModel, organizationId, name, 'contact sync', ContactError);
 }
 
 /** Creates a contact sync from a source person's group to destinations. */
@@ -185,31 +184,29 @@ export async function createContactSync(
   organizationId: Types.ObjectId,
   input: { name: string; source: PersonDoc; groupName: string; destinations: Destination[]; actorPersonId?: Types.ObjectId },
 ): Promise<ContactSyncDoc> {
-  if (!CONTACT_SYNC_NAME.test(input.name)) {
-    throw new ContactError('a contact sync name is 1–60 letters, digits, dots, dashes or underscores, starting with a letter or digit');
-  }
+  checkSyncName(input.name, 'a contact sync', ContactError);
   if (input.destinations.length === 0) throw new ContactError('name at least one destination with to=');
   const group = await ownGroup(organizationId, input.source._id, input.groupName);
   if (!group) {
     const names = (await ownGroups(organizationId, input.source._id)).map((g) => `"${g.name}"`);
     throw new ContactError(`${input.source.name} has no contact group called "${input.groupName}"${names.length ? `; their groups: ${names.join(', ')}` : ''}`);
   }
-  if (await ContactSyncModel.exists({ organizationId, name: input.name })) throw new ContactError(`a contact sync called "${input.name}" already exists`);
   const unique = [...new Map(input.destinations.map((d) => [`${d.kind}:${d.ref}`, d])).values()];
-  let sync: ContactSyncDoc;
-  try {
-    sync = await ContactSyncModel.create({
-      organizationId,
-      name: input.name,
-      sourcePersonId: input.source._id,
-      contactGroupId: group._id,
-      destinations: unique,
-      createdByPersonId: input.actorPersonId,
-    });
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new ContactError(`a contact sync called "${input.name}" already exists`);
-    throw err;
-  }
+  const sync = await createNamedSync(
+    ContactSyncModel,
+    { organizationId, name: input.name },
+    () =>
+      ContactSyncModel.create({
+        organizationId,
+        name: input.name,
+        sourcePersonId: input.source._id,
+        contactGroupId: group._id,
+        destinations: unique,
+        createdByPersonId: input.actorPersonId,
+      }),
+    'a contact sync',
+    ContactError,
+  );
   await eventLog.record(organizationId, {
     type: 'contactsync.create',
     outcome: 'succeeded',
@@ -220,10 +217,13 @@ export async function createContactSync(
   return sync;
 }
 
-/** Resolves destinations to person ids, afresh (joiners in, leavers out). */
-export async function resolveDestinations(core: Core, organizationId: Types.ObjectId, destinations: Destination[]): Promise<{ ids: Set<string>; problems: string[] }> {
+/** Problem examples kept per run (the event log shows them). */
+const PROBLEMS_KEPT = 10;
+
+/** Resolves destinations to person ids, afresh (joiners in, leavers out); destinations that cannot be resolved are tallied by cause. */
+export async function resolveDestinations(core: Core, organizationId: Types.ObjectId, destinations: Destination[]): Promise<{ ids: Set<string>; problems: FailureTally }> {
   const ids = new Set<string>();
-  const problems: string[] = [];
+  const problems = emptyTally();
   const personRefs = destinations.filter((d) => d.kind === 'person').map((d) => d.ref);
   if (personRefs.length) {
     for (const id of await PersonModel.distinct('_id', { organizationId, _id: { $in: personRefs } })) ids.add(String(id));
@@ -251,19 +251,33 @@ export async function resolveDestinations(core: Core, organizationId: Types.Obje
         for (const id of found) ids.add(String(id));
       }
     } catch (err) {
-      problems.push(`${d.kind}:${d.ref}: ${err instanceof Error ? err.message : String(err)}`);
+      noteFailure(problems, `${d.kind}:${d.ref}`, err instanceof Error ? err.message : String(err), PROBLEMS_KEPT);
     }
   }
   return { ids, problems };
 }
 
-/** What a run did. */
-export interface ContactRunResult {
+/** What a run did; the tally holds the destinations that could not be resolved. */
+export interface ContactRunResult extends FailureTally {
   destinations: number;
   contacts: number;
   joined: number;
   left: number;
-  problems: string[];
+}
+
+/** The work a run found: the source group's members, the destination people, and who joined or left them. */
+interface ContactPlan {
+  contacts: Types.ObjectId[];
+  ids: Set<string>;
+  problems: FailureTally;
+  joined: number;
+  left: number;
+}
+
+/** "2 contacts now reach 5 people (1 joined, 0 left)", then the first unresolved destinations. */
+export function summarizeContactRun(name: string, r: ContactRunResult): string {
+  const head = `Contact sync ${name}: ${r.contacts} contacts now reach ${r.destinations} people (${r.joined} joined, ${r.left} left).`;
+  return withLines(head, exampleLines(r));
 }
 
 /**
@@ -274,46 +288,49 @@ export interface ContactRunResult {
 export async function runContactSync(core: Core, organizationId: Types.ObjectId, syncId: Types.ObjectId): Promise<ContactRunResult | undefined> {
   // Taken before anything is read, so run records order by what they saw.
   const runId = new Types.ObjectId();
-  const sync = await ContactSyncModel.findOne({ organizationId, _id: syncId }).lean();
-  if (!sync) return undefined;
-  const fail = async (error: string) => {
-    await recordRun(organizationId, sync._id, runId, { at: new Date(), status: 'failed', error });
-    await eventLog.record(organizationId, { type: 'contactsync.run', outcome: 'failed', subject: sync.name, message: `Contact sync ${sync.name} failed: ${error}` });
-    throw new ContactError(error);
-  };
-  const source = await PersonModel.findOne({ organizationId, _id: sync.sourcePersonId }, { _id: 1 }).lean();
-  if (!source) return fail('its source person no longer exists');
-  const group = await ContactGroupModel.findOne({ organizationId, _id: sync.contactGroupId }).lean();
-  if (!group) return fail("its source contact group no longer exists");
-  const memberIds = (await membersOfGroups(organizationId, [group._id])).get(String(group._id)) ?? [];
-  const contacts = (await PersonModel.distinct('_id', { organizationId, _id: { $in: memberIds } })) as Types.ObjectId[];
-  const { ids, problems } = await resolveDestinations(core, organizationId, sync.destinations as Destination[]);
-  ids.delete(String(sync.sourcePersonId));
-  const previous = new Set((await deliveredTo(organizationId, sync._id)).map(String));
-  let joined = 0;
-  for (const id of ids) if (!previous.has(id)) joined += 1;
-  let left = 0;
-  for (const id of previous) if (!ids.has(id)) left += 1;
-  const result: ContactRunResult = { destinations: ids.size, contacts: contacts.length, joined, left, problems };
-  await recordRun(organizationId, sync._id, runId, {
-    at: new Date(),
-    status: problems.length ? 'partial' : 'succeeded',
-    destinations: ids.size,
-    contacts: contacts.length,
-    joined,
-    left,
-    ...(problems[0] ? { error: problems[0] } : {}),
-    resolvedPersonIds: [...ids].map((id) => new Types.ObjectId(id)),
-    contactPersonIds: contacts,
+  return runRuleSync({
+    load: () => ContactSyncModel.findOne({ organizationId, _id: syncId }).lean(),
+    plan: async (sync): Promise<ContactPlan> => {
+      const fail = async (error: string): Promise<never> => {
+        await recordRun(organizationId, sync._id, runId, { at: new Date(), status: 'failed', error });
+        await eventLog.record(organizationId, { type: 'contactsync.run', outcome: 'failed', subject: sync.name, message: `Contact sync ${sync.name} failed: ${error}` });
+        throw new ContactError(error);
+      };
+      const source = await PersonModel.findOne({ organizationId, _id: sync.sourcePersonId }, { _id: 1 }).lean();
+      if (!source) return fail('its source person no longer exists');
+      const group = await ContactGroupModel.findOne({ organizationId, _id: sync.contactGroupId }).lean();
+      if (!group) return fail('its source contact group no longer exists');
+      const memberIds = (await membersOfGroups(organizationId, [group._id])).get(String(group._id)) ?? [];
+      const contacts = (await PersonModel.distinct('_id', { organizationId, _id: { $in: memberIds } })) as Types.ObjectId[];
+      const { ids, problems } = await resolveDestinations(core, organizationId, sync.destinations as Destination[]);
+      ids.delete(String(sync.sourcePersonId));
+      const { adds, removes } = diffMembers(ids, (await deliveredTo(organizationId, sync._id)).map(String));
+      return { contacts, ids, problems, joined: adds.length, left: removes.length };
+    },
+    // Adding and removing is one insert: the run record names everyone its contacts now reach.
+    apply: async (sync, { contacts, ids, problems, joined, left }): Promise<ContactRunResult> => {
+      await recordRun(organizationId, sync._id, runId, {
+        at: new Date(),
+        status: problems.failed ? 'partial' : 'succeeded',
+        destinations: ids.size,
+        contacts: contacts.length,
+        joined,
+        left,
+        ...(problems.errors[0] ? { error: problems.errors[0] } : {}),
+        resolvedPersonIds: [...ids].map((id) => new Types.ObjectId(id)),
+        contactPersonIds: contacts,
+      });
+      return { destinations: ids.size, contacts: contacts.length, joined, left, ...problems };
+    },
+    record: (sync, r) =>
+      eventLog.record(organizationId, {
+        type: 'contactsync.run',
+        outcome: runStatus(r.destinations, r.failed) === 'failed' ? 'failed' : 'succeeded',
+        subject: sync.name,
+        message: `Contact sync ${sync.name}: ${r.contacts} contacts to ${r.destinations} people (${r.joined} joined, ${r.left} left)${r.failed ? `; ${r.failed} destination(s) could not be resolved` : ''}`,
+        data: { destinations: r.destinations, contacts: r.contacts, joined: r.joined, left: r.left, problems: r.errors },
+      }),
   });
-  await eventLog.record(organizationId, {
-    type: 'contactsync.run',
-    outcome: problems.length && ids.size === 0 ? 'failed' : 'succeeded',
-    subject: sync.name,
-    message: `Contact sync ${sync.name}: ${contacts.length} contacts to ${ids.size} people (${joined} joined, ${left} left)${problems.length ? `; ${problems.length} destination(s) could not be resolved` : ''}`,
-    data: { destinations: ids.size, contacts: contacts.length, joined, left, problems: problems.slice(0, 10) },
-  });
-  return result;
 }
 
 /**

@@ -10,9 +10,9 @@ import type { PersonDoc } from '../directory/person.model.js';
 import { resolvePerson } from '../people/resolve.js';
 import { CONTACT_RUN_JOB, type ContactRunJobData } from './contact-sync.jobs.js';
 import { lastRuns } from './contact-records.js';
+import { asUsage as service, oneName, requester, when } from '../rule-sync/verbs.js';
 import {
   addToGroup,
-  ContactError,
   createContactSync,
   deleteContactSync,
   describeDestinations,
@@ -27,23 +27,9 @@ import {
 
 const SHOWN_PER_GROUP = 25;
 
-async function service<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof ContactError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
 function caller(ctx: CommandContext): PersonDoc {
   if (!ctx.person) throw new UsageError('I could not tell who you are yet; ask an admin to run `/crosstalk directory sync`');
   return ctx.person;
-}
-
-function oneName(words: string[], what: string): string {
-  if (words.length !== 1) throw new UsageError(words.length ? `name exactly one ${what}` : `name the ${what}`);
-  return words[0];
 }
 
 async function people(ctx: CommandContext, tokens: string[]): Promise<PersonDoc[]> {
@@ -90,16 +76,15 @@ async function parseDestinations(ctx: CommandContext, text: string): Promise<Des
   return out;
 }
 
+/** The contact sync the words name. */
+const syncNamed = (ctx: CommandContext, words: string[]) => service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
+
 function runData(ctx: CommandContext, sync: ContactSyncDoc): ContactRunJobData {
   return {
     organizationId: String(ctx.organization._id),
     contactSyncId: String(sync._id),
-    notify: { workspaceId: String(ctx.workspace._id), userId: ctx.event.userId },
+    notify: requester(ctx),
   };
-}
-
-function when(date: Date | null | undefined): string {
-  return date ? `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC` : 'never';
 }
 
 /** Verbs for everyone (`contacts`) and for admins (`contactsync`). */
@@ -246,7 +231,7 @@ export const contactVerbs: CommandSpec[] = [
     summary: 'source, group, destinations and last run of one contact sync',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
+      const sync = await syncNamed(ctx, words);
       const organizationId = ctx.organization._id;
       const source = await PersonModel.findOne({ organizationId, _id: sync.sourcePersonId }, { name: 1, email: 1 }).lean();
       const group = await ContactGroupModel.findOne({ organizationId, _id: sync.contactGroupId }, { name: 1 }).lean();
@@ -267,7 +252,7 @@ export const contactVerbs: CommandSpec[] = [
     summary: 'run a contact sync now',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
+      const sync = await syncNamed(ctx, words);
       await ctx.core.agenda.now(CONTACT_RUN_JOB, runData(ctx, sync));
       return `Running contact sync **${sync.name}** now; I'll post the result here.`;
     },
@@ -278,12 +263,12 @@ export const contactVerbs: CommandSpec[] = [
     summary: 'delete a contact sync; its contacts disappear from its destinations (asks first)',
     admin: true,
     async confirm(ctx, { words }) {
-      const sync = await service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
+      const sync = await syncNamed(ctx, words);
       const last = (await lastRuns(ctx.organization._id, [sync._id])).get(String(sync._id));
       return `Delete contact sync ${sync.name}? Its ${last?.destinations ?? 0} destination people lose its synced contacts. The source's own group is kept.`;
     },
     async run(ctx, { words }) {
-      const sync = await service(() => findContactSync(ctx.organization._id, oneName(words, 'contact sync')));
+      const sync = await syncNamed(ctx, words);
       await deleteContactSync(sync, ctx.person?._id);
       return `Contact sync **${sync.name}** deleted; its contacts were withdrawn from its destinations.`;
     },

@@ -1,12 +1,14 @@
 /**
- * The planner and the applier shared by every group sync path (full run, the few-seconds reaction
- * to new or changed people, the periodic catch-up). The planner decides in memory who must be
- * added and who cannot be (no account on the target workspace); the applier claims each add with
- * its own record before calling the platform (see `member-records.ts`), calls the platforms a few
- * at a time per workspace, and sets each outcome on its own record.
+ * The group specialization of the rule sync engine's plan and apply steps, shared by every group
+ * sync path (full run, the few-seconds reaction to new or changed people, the periodic catch-up).
+ * The planner decides in memory who must be added and who cannot be (no account on the target
+ * workspace); the applier claims each add with its own record before calling the platform (see
+ * `member-records.ts`), calls the platforms a few at a time per workspace, and sets each outcome
+ * on its own record.
  */
-import Bottleneck from 'bottleneck';
 import { bulkWriteChunked } from '../db/bulk.js';
+import { applyPerKey } from '../rule-sync/engine.js';
+import { emptyTally, noteFailure, type FailureTally } from '../rule-sync/summary.js';
 import { Types } from 'mongoose';
 import { adapterFor, workspaceRef, type Core } from '../core/core.js';
 import { GroupSyncMemberModel, GroupSyncModel } from './group-sync.model.js';
@@ -20,21 +22,12 @@ import { PLATFORM_NAMES } from '../chat-adapter.js';
 const ADD_CONCURRENCY = 4;
 /** Adds claimed, called and settled together: bounds how long a claim stays `adding`. */
 const ADD_CHUNK = 200;
-/** Example failures kept per run for the requester, and names kept per cause. */
-const EXAMPLES = 5;
-const NAMES_PER_CAUSE = 3;
-
-/** What one run did for one sync. */
-export interface GroupRunResult {
+/** What one run did for one sync; the tally holds who was not added, by cause. */
+export interface GroupRunResult extends FailureTally {
   added: number;
   alreadyMembers: number;
-  failed: number;
   /** Of `failed`: people with no (active) account on the target workspace. */
   noAccount: number;
-  /** Who was not added, by cause (e.g. `slack conversations.invite failed: channel_not_found`): a count and a few names. */
-  causes: Record<string, { count: number; people: string[] }>;
-  /** A few failures with the person's name, for the requester. */
-  errors: string[];
 }
 
 /** A sync as the planner needs it. */
@@ -108,7 +101,7 @@ export function planGroupSyncs(
 
 /** An empty result. */
 export function emptyResult(): GroupRunResult {
-  return { added: 0, alreadyMembers: 0, failed: 0, noAccount: 0, causes: {}, errors: [] };
+  return { added: 0, alreadyMembers: 0, noAccount: 0, ...emptyTally() };
 }
 
 /** "Acme (Slack)". */
@@ -119,14 +112,6 @@ export function workspaceLabel(ws: Pick<WorkspaceDoc, 'name' | 'platform'>): str
 /** The role the person actually gets (Slack managers are added as members). */
 function roleOn(ws: WorkspaceDoc | undefined, role: GroupRule['role']): GroupRule['role'] {
   return ws ? effectiveRole(ws.platform, role) : role;
-}
-
-function fail(result: GroupRunResult, who: string, cause: string): void {
-  result.failed += 1;
-  const entry = (result.causes[cause] ??= { count: 0, people: [] });
-  entry.count += 1;
-  if (entry.people.length < NAMES_PER_CAUSE) entry.people.push(who);
-  if (result.errors.length < EXAMPLES) result.errors.push(`${who}: ${cause}`);
 }
 
 /** Carries out a plan; returns what it did per sync id. */
@@ -146,7 +131,6 @@ export async function applyGroupPlan(core: Core, organizationId: Types.ObjectId,
   const staleIds = plan.stale.map((s) => s.record._id);
   if (staleIds.length) await GroupSyncMemberModel.deleteMany({ organizationId, _id: { $in: staleIds }, status: 'failed' });
 
-  const limiters = new Map<string, Bottleneck>();
   for (let i = 0; i < plan.adds.length; i += ADD_CHUNK) {
     const chunk = plan.adds.slice(i, i + ADD_CHUNK);
     const claims: Claim[] = chunk.map(({ sync, person, account, record }) => ({
@@ -166,34 +150,31 @@ export async function applyGroupPlan(core: Core, organizationId: Types.ObjectId,
     const enabled = new Set((await GroupSyncModel.find({ organizationId, _id: { $in: syncIds }, enabled: true }, { _id: 1 }).lean()).map((s) => String(s._id)));
     const released: Types.ObjectId[] = [];
     const outcomes: Outcome[] = [];
-    await Promise.all(
-      chunk.map(({ sync, person, account }, j) => {
-        const claimId = won.get(j);
-        if (!claimId) return undefined;
-        if (!enabled.has(String(sync._id))) {
-          released.push(claimId);
-          return undefined;
-        }
-        const wsKey = String(sync.workspaceId);
-        if (!limiters.has(wsKey)) limiters.set(wsKey, new Bottleneck({ maxConcurrent: ADD_CONCURRENCY }));
-        return limiters.get(wsKey)!.schedule(async () => {
-          const result = resultFor(sync._id);
-          const ws = workspaces.get(wsKey);
-          try {
-            if (!ws) throw new Error('the target workspace is no longer connected');
-            const platform = ws.platform;
-            const outcome = await adapterFor(core, platform).addMember(workspaceRef(core, ws), sync.channelId, account.externalUserId, effectiveRole(platform, sync.rule.role));
-            if (outcome === 'added') result.added += 1;
-            else result.alreadyMembers += 1;
-            outcomes.push({ claimId, status: outcome, at: new Date() });
-          } catch (err) {
-            const cause = err instanceof Error ? err.message : String(err);
-            fail(result, person.name, cause);
-            outcomes.push({ claimId, status: 'failed', error: cause, at: new Date() });
-          }
-        });
-      }),
-    );
+    const calls = chunk.flatMap((add, j) => {
+      const claimId = won.get(j);
+      if (!claimId) return [];
+      if (!enabled.has(String(add.sync._id))) {
+        released.push(claimId);
+        return [];
+      }
+      return [{ ...add, claimId }];
+    });
+    await applyPerKey(calls, (c) => String(c.sync.workspaceId), ADD_CONCURRENCY, async ({ sync, person, account, claimId }) => {
+      const result = resultFor(sync._id);
+      const ws = workspaces.get(String(sync.workspaceId));
+      try {
+        if (!ws) throw new Error('the target workspace is no longer connected');
+        const platform = ws.platform;
+        const outcome = await adapterFor(core, platform).addMember(workspaceRef(core, ws), sync.channelId, account.externalUserId, effectiveRole(platform, sync.rule.role));
+        if (outcome === 'added') result.added += 1;
+        else result.alreadyMembers += 1;
+        outcomes.push({ claimId, status: outcome, at: new Date() });
+      } catch (err) {
+        const cause = err instanceof Error ? err.message : String(err);
+        noteFailure(result, person.name, cause);
+        outcomes.push({ claimId, status: 'failed', error: cause, at: new Date() });
+      }
+    });
     await releaseClaims(organizationId, released);
     await settleClaims(organizationId, outcomes);
   }
@@ -214,7 +195,7 @@ async function recordNoAccount(
     const where = ws ? workspaceLabel(ws) : 'the target workspace';
     const reason = deactivated ? `account deactivated on ${where}` : `no account on ${where}`;
     const result = resultFor(sync._id);
-    fail(result, person.name, reason);
+    noteFailure(result, person.name, reason);
     result.noAccount += 1;
     if (record?.status === 'failed') updates.push({ id: record._id, error: reason });
     else inserts.push({ organizationId, groupSyncId: sync._id, personId: person._id, role: roleOn(ws, sync.rule.role), status: 'failed', error: reason, attempts: 1, replaces: record?._id });

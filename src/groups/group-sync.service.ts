@@ -1,12 +1,12 @@
 /**
- * Group syncs: rules that keep a channel/space/team filled with the right people. One planner
+ * Group syncs: rules that keep a channel/space/team filled with the right people, the group
+ * specialization of the rule sync engine (`rule-sync/`). One planner
  * decides, for any set of syncs and people, who must be added and who cannot be (no account on the
  * target workspace); one applier calls the platforms and records the outcome per person, so a
  * full run, the few-seconds reaction to new or changed people and the periodic catch-up share the
  * same path. What a sync added is recorded (`added`), never confused with people who were already
  * there (`already_member`), so `undo` removes exactly its own additions.
  */
-import Bottleneck from 'bottleneck';
 import { Types, type HydratedDocument } from 'mongoose';
 import type { Core } from '../core/core.js';
 import { GroupSyncMemberModel, GroupSyncModel, GroupSyncRemovalModel } from './group-sync.model.js';
@@ -16,7 +16,9 @@ import { WorkspaceModel } from '../directory/workspace.model.js';
 import type { GroupSync } from './group-sync.model.js';
 import type { WorkspaceDoc } from '../directory/workspace.model.js';
 import { eventLog } from '../core/event-log.js';
-import { removeChannelMember } from './channel-members.js';
+import { removeChannelMember } from '../rule-sync/channel-members.js';
+import { applyPerKey, checkSyncName, createNamedSync, findSyncByName, runRuleSync, RuleSyncError } from '../rule-sync/engine.js';
+import { runStatus, storableTally } from '../rule-sync/summary.js';
 import { applyGroupPlan, emptyResult, planGroupSyncs, workspaceLabel, type GroupPlan, type GroupRunResult, type PlannableSync } from './group-plan.js';
 import { claimRemoval, loadRecords, markRemoved, releaseRemoval, waitForInFlightAdds } from './member-records.js';
 import { memberTypeFilter, type GroupRule } from './rules.js';
@@ -27,12 +29,9 @@ export { applyGroupPlan, planGroupSyncs, type GroupPlan, type GroupRunResult, ty
 export type GroupSyncDoc = HydratedDocument<GroupSync>;
 
 /** A request that cannot be carried out; the message says why, in words for the admin. */
-export class GroupSyncError extends Error {
+export class GroupSyncError extends RuleSyncError {
   override name = 'GroupSyncError';
 }
-
-/** Allowed sync names: short, no spaces, so they are easy to type in commands. */
-export const GROUP_SYNC_NAME = /^[A-Za-z0-9][\w.-]{0,59}$/;
 
 /** Removals in flight per workspace during an undo. */
 const REMOVE_CONCURRENCY = 4;
@@ -42,10 +41,7 @@ const CATCH_UP_CHUNK = 1000;
 
 /** Finds a sync by name, or says which ones exist. */
 export async function findGroupSync(organizationId: Types.ObjectId, name: string): Promise<GroupSyncDoc> {
-  const sync = await GroupSyncModel.findOne({ organizationId, name });
-  if (sync) return sync;
-  const names = (await GroupSyncModel.find({ organizationId }, { name: 1 }).sort({ name: 1 }).limit(20).lean()).map((s) => s.name);
-  throw new GroupSyncError(`there is no group sync called "${name}"${names.length ? `; there are: ${names.join(', ')}` : ''}`);
+  return findSyncByName(GroupSyncModel, organizationId, name, 'group sync', GroupSyncError);
 }
 
 /** Creates a sync (enabled). The caller queues its first run. */
@@ -53,32 +49,28 @@ export async function createGroupSync(
   organizationId: Types.ObjectId,
   input: { name: string; workspace: WorkspaceDoc; channelId: string; rule: GroupRule; actorPersonId?: Types.ObjectId },
 ): Promise<GroupSyncDoc> {
-  if (!GROUP_SYNC_NAME.test(input.name)) {
-    throw new GroupSyncError('a group sync name is 1–60 letters, digits, dots, dashes or underscores, starting with a letter or digit');
-  }
+  checkSyncName(input.name, 'a group sync', GroupSyncError);
   if (input.rule.type === 'buildings' && input.rule.buildings.length === 0) throw new GroupSyncError('type=buildings needs buildings=A,B');
   if (input.rule.type === 'organization' && input.rule.buildings.length > 0) {
     throw new GroupSyncError('buildings= only applies to type=buildings');
   }
   if (!input.channelId.trim()) throw new GroupSyncError('name the channel after the workspace, e.g. channel=slack:C0123456');
-  if (await GroupSyncModel.exists({ organizationId, name: input.name })) {
-    throw new GroupSyncError(`a group sync called "${input.name}" already exists`);
-  }
-  let sync: GroupSyncDoc;
-  try {
-    sync = await GroupSyncModel.create({
-      organizationId,
-      name: input.name,
-      workspaceId: input.workspace._id,
-      channelId: input.channelId.trim(),
-      rule: input.rule,
-      enabled: true,
-      createdByPersonId: input.actorPersonId,
-    });
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new GroupSyncError(`a group sync called "${input.name}" already exists`);
-    throw err;
-  }
+  const sync = await createNamedSync(
+    GroupSyncModel,
+    { organizationId, name: input.name },
+    () =>
+      GroupSyncModel.create({
+        organizationId,
+        name: input.name,
+        workspaceId: input.workspace._id,
+        channelId: input.channelId.trim(),
+        rule: input.rule,
+        enabled: true,
+        createdByPersonId: input.actorPersonId,
+      }),
+    'a group sync',
+    GroupSyncError,
+  );
   await eventLog.record(organizationId, {
     type: 'group.create',
     outcome: 'succeeded',
@@ -107,7 +99,7 @@ async function recordRun(
   result: GroupRunResult,
   extra: { caughtUpAt?: Date; trigger: string },
 ): Promise<void> {
-  const status = result.failed === 0 ? 'succeeded' : result.added + result.alreadyMembers > 0 ? 'partial' : 'failed';
+  const status = runStatus(result.added + result.alreadyMembers, result.failed);
   await GroupSyncModel.updateOne(
     { organizationId, _id: sync._id },
     {
@@ -129,20 +121,21 @@ async function recordRun(
     outcome: status === 'failed' ? 'failed' : 'succeeded',
     subject: sync.name,
     message: `Group sync ${sync.name} (${extra.trigger}): ${result.added} added, ${result.alreadyMembers} already there, ${result.failed} not added`,
-    // Causes are free text (dots included), so they are stored as values, never as field names.
-    data: { ...result, causes: Object.entries(result.causes).map(([cause, v]) => ({ cause, ...v })) },
+    data: storableTally(result),
   });
 }
 
 /** Runs one sync over everyone in the organization; undefined when it is gone or off. */
 export async function runGroupSync(core: Core, organizationId: Types.ObjectId, syncId: Types.ObjectId): Promise<GroupRunResult | undefined> {
-  const sync = await GroupSyncModel.findOne({ organizationId, _id: syncId }).lean();
-  if (!sync || !sync.enabled) return undefined;
-  const runStart = new Date();
-  const plan = await planFullRun(organizationId, [sync]);
-  const result = (await applyGroupPlan(core, organizationId, plan)).get(String(sync._id)) ?? emptyResult();
-  await recordRun(organizationId, sync, result, { caughtUpAt: runStart, trigger: 'full run' });
-  return result;
+  return runRuleSync({
+    load: async () => {
+      const sync = await GroupSyncModel.findOne({ organizationId, _id: syncId }).lean();
+      return sync?.enabled ? { ...sync, runStart: new Date() } : undefined;
+    },
+    plan: (sync) => planFullRun(organizationId, [sync]),
+    apply: async (sync, plan) => (await applyGroupPlan(core, organizationId, plan)).get(String(sync._id)) ?? emptyResult(),
+    record: (sync, result) => recordRun(organizationId, sync, result, { caughtUpAt: sync.runStart, trigger: 'full run' }),
+  });
 }
 
 /** Plans what `syncs` need for just these people: three indexed reads and the in-memory planner. */
@@ -252,29 +245,25 @@ export async function undoGroupSync(core: Core, organizationId: Types.ObjectId, 
   const accountByPerson = new Map(accounts.map((a) => [String(a.personId), a]));
   const result: UndoResult = { removed: 0, alreadyGone: 0, errors: [] };
   if (!settled) result.errors.push('some adds were still in progress; run undo again once they finish');
-  const limiter = new Bottleneck({ maxConcurrent: REMOVE_CONCURRENCY });
   let failed = 0;
-  await Promise.all(
-    records.map((r) =>
-      limiter.schedule(async () => {
-        const removal = await claimRemoval(organizationId, sync._id, r._id);
-        if (!removal) return; // another undo is removing this person
-        const account = (r.accountId && accountById.get(String(r.accountId))) || accountByPerson.get(String(r.personId));
-        try {
-          if (!workspace) throw new Error('the target workspace is no longer connected');
-          if (!account) throw new Error('their account is no longer known');
-          const outcome = await removeChannelMember(core, workspace, sync.channelId, account.externalUserId);
-          await markRemoved(organizationId, r._id, new Date());
-          if (outcome === 'removed') result.removed += 1;
-          else result.alreadyGone += 1;
-        } catch (err) {
-          failed += 1;
-          await releaseRemoval(organizationId, removal);
-          if (result.errors.length < 5) result.errors.push(err instanceof Error ? err.message : String(err));
-        }
-      }),
-    ),
-  );
+  // One target workspace: every removal shares its limit.
+  await applyPerKey(records, () => String(sync.workspaceId), REMOVE_CONCURRENCY, async (r) => {
+    const removal = await claimRemoval(organizationId, sync._id, r._id);
+    if (!removal) return; // another undo is removing this person
+    const account = (r.accountId && accountById.get(String(r.accountId))) || accountByPerson.get(String(r.personId));
+    try {
+      if (!workspace) throw new Error('the target workspace is no longer connected');
+      if (!account) throw new Error('their account is no longer known');
+      const outcome = await removeChannelMember(core, workspace, sync.channelId, account.externalUserId);
+      await markRemoved(organizationId, r._id, new Date());
+      if (outcome === 'removed') result.removed += 1;
+      else result.alreadyGone += 1;
+    } catch (err) {
+      failed += 1;
+      await releaseRemoval(organizationId, removal);
+      if (result.errors.length < 5) result.errors.push(err instanceof Error ? err.message : String(err));
+    }
+  });
   await eventLog.record(organizationId, {
     type: 'group.undo',
     outcome: failed ? 'failed' : 'succeeded',

@@ -10,45 +10,25 @@ import { GroupSyncMemberModel, GroupSyncModel } from './group-sync.model.js';
 import { PersonModel } from '../directory/person.model.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
 import { GROUP_RUN_JOB, GROUP_UNDO_JOB, type GroupSyncJobData } from './group-sync.jobs.js';
-import {
-  createGroupSync,
-  deleteGroupSync,
-  findGroupSync,
-  groupSyncCounts,
-  GroupSyncError,
-  setGroupSyncEnabled,
-  type GroupSyncDoc,
-} from './group-sync.service.js';
+import { createGroupSync, deleteGroupSync, findGroupSync, groupSyncCounts, setGroupSyncEnabled, type GroupSyncDoc } from './group-sync.service.js';
+import { asUsage as service, oneName as named, requester, when } from '../rule-sync/verbs.js';
 import { describeRole, describeRule, MANAGER_ROLES, type GroupRule } from './rules.js';
 import { ChannelReferenceError, resolveChannel } from './channel-ref.js';
 
 const FAILURES_SHOWN = 10;
 
-async function service<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof GroupSyncError) throw new UsageError(err.message);
-    throw err;
-  }
-}
+const oneName = (words: string[]) => named(words, 'group sync');
 
-function oneName(words: string[]): string {
-  if (words.length !== 1) throw new UsageError(words.length ? 'name exactly one group sync' : 'name the group sync');
-  return words[0];
-}
+/** The group sync the words name. */
+const syncNamed = (ctx: CommandContext, words: string[]) => service(() => findGroupSync(ctx.organization._id, oneName(words)));
 
 function jobData(ctx: CommandContext, sync: GroupSyncDoc): GroupSyncJobData {
   return {
     organizationId: String(ctx.organization._id),
     groupSyncId: String(sync._id),
-    notify: { workspaceId: String(ctx.workspace._id), userId: ctx.event.userId },
+    notify: requester(ctx),
     actorPersonId: ctx.person ? String(ctx.person._id) : undefined,
   };
-}
-
-function when(date: Date | null | undefined): string {
-  return date ? `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC` : 'never';
 }
 
 async function targetLabel(sync: GroupSyncDoc): Promise<{ label: string; platform?: Platform }> {
@@ -129,7 +109,7 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'rule, target, counts, last run and failures of one group sync',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       const organizationId = ctx.organization._id;
       const { label, platform } = await targetLabel(sync);
       const counts = await groupSyncCounts(organizationId, sync._id);
@@ -172,7 +152,7 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'turn a group sync on (adds everyone missing)',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       await setGroupSyncEnabled(sync, true, ctx.person?._id);
       await ctx.core.agenda.now(GROUP_RUN_JOB, jobData(ctx, sync));
       return `Group sync **${sync.name}** is on. Adding everyone who matches now; I'll post the result here.`;
@@ -184,7 +164,7 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'turn a group sync off (removes nobody)',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       await setGroupSyncEnabled(sync, false, ctx.person?._id);
       return `Group sync **${sync.name}** is off: nobody new is added, and nobody was removed. \`/crosstalk group undo ${sync.name}\` removes the people it added.`;
     },
@@ -195,7 +175,7 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'run a group sync now',
     admin: true,
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       if (!sync.enabled) throw new UsageError(`${sync.name} is off; turn it on with \`/crosstalk group on ${sync.name}\``);
       await ctx.core.agenda.now(GROUP_RUN_JOB, jobData(ctx, sync));
       return `Running group sync **${sync.name}** now; I'll post the result here.`;
@@ -207,13 +187,13 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'turn a group sync off and remove exactly the people it added (asks first)',
     admin: true,
     async confirm(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       const { label } = await targetLabel(sync);
       const added = await GroupSyncMemberModel.countDocuments({ organizationId: ctx.organization._id, groupSyncId: sync._id, status: 'added' });
       return `Undo group sync ${sync.name}? It is turned off and the ${added} people it added are removed from ${label}. People who were already there or were added by hand stay.`;
     },
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       await GroupSyncModel.updateOne({ organizationId: ctx.organization._id, _id: sync._id }, { $set: { enabled: false } });
       await ctx.core.agenda.now(GROUP_UNDO_JOB, jobData(ctx, sync));
       return `Undoing group sync **${sync.name}**: it is off, and the people it added are being removed. I'll post the result here.`;
@@ -225,11 +205,11 @@ export const groupVerbs: CommandSpec[] = [
     summary: 'delete a group sync and its records (removes nobody; asks first)',
     admin: true,
     async confirm(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       return `Delete group sync ${sync.name}? Nobody is removed from the channel, but Crosstalk forgets whom it added, so \`group undo\` will no longer be possible.`;
     },
     async run(ctx, { words }) {
-      const sync = await service(() => findGroupSync(ctx.organization._id, oneName(words)));
+      const sync = await syncNamed(ctx, words);
       await deleteGroupSync(sync, ctx.person?._id);
       return `Group sync **${sync.name}** deleted. Nobody was removed from the channel.`;
     },

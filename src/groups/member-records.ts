@@ -1,11 +1,12 @@
 /**
- * The bookkeeping of whom a group sync added, written so that it stays exact under concurrency on
- * any engine: every add is an insert of its own record under the unique (sync, person) key before
- * the platform call, outcomes are set on that record by its id, and records are replaced by
- * delete-by-id + insert. Nothing depends on a conditional update or an upsert being atomic.
+ * The bookkeeping of whom a group sync added, on the rule sync records (`rule-sync/records.ts`):
+ * every add is an insert of its own record under the unique (sync, person) key before the platform
+ * call, outcomes are set on that record by its id, and records are replaced by delete-by-id +
+ * insert. Nothing depends on a conditional update or an upsert being atomic.
  */
 import { Types } from 'mongoose';
-import { BULK_CHUNK, bulkWriteChunked } from '../db/bulk.js';
+import { bulkWriteChunked } from '../db/bulk.js';
+import { claimRemovals, deleteByIds, insertUnique, releaseRemoval as releaseSharedRemoval } from '../rule-sync/records.js';
 import { GroupSyncMemberModel, GroupSyncRemovalModel } from './group-sync.model.js';
 
 /** How long an `adding` claim may stay unsettled before it counts as interrupted (crash) and is retried. */
@@ -54,46 +55,15 @@ export interface Claim {
 }
 
 /**
- * For an insert that failed only on unique keys (E11000): the indexes of the documents that lost
- * (empty for a single-document insert); undefined for any other failure.
- */
-export function duplicateKeyOnly(err: unknown): number[] | undefined {
-  const e = err as { code?: number; writeErrors?: Array<{ index: number; code?: number; err?: { code?: number } }> | { index: number; code?: number } };
-  const list = Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : [];
-  if (list.length === 0) return e?.code === 11000 ? [] : undefined;
-  return list.every((w) => (w.code ?? (w as { err?: { code?: number } }).err?.code) === 11000) ? list.map((w) => w.index) : undefined;
-}
-
-/**
  * Inserts the claims (after deleting, by id, the records they replace). Returns the ids of the
  * claims that were inserted; a claim whose key another writer holds is simply not returned.
  */
 export async function insertClaims(organizationId: Types.ObjectId, claims: Claim[]): Promise<Map<number, Types.ObjectId>> {
-  const replaced = claims.map((c) => c.replaces).filter((id): id is Types.ObjectId => Boolean(id));
-  for (let i = 0; i < replaced.length; i += BULK_CHUNK) {
-    await GroupSyncMemberModel.deleteMany({ organizationId, _id: { $in: replaced.slice(i, i + BULK_CHUNK) } });
-  }
-  const won = new Map<number, Types.ObjectId>();
+  await deleteByIds(GroupSyncMemberModel, organizationId, claims.map((c) => c.replaces).filter((id): id is Types.ObjectId => Boolean(id)));
   const now = new Date();
-  for (let i = 0; i < claims.length; i += BULK_CHUNK) {
-    const chunk = claims.slice(i, i + BULK_CHUNK);
-    const docs = chunk.map((c) => {
-      const { replaces: _replaces, ...fields } = c;
-      return { _id: new Types.ObjectId(), ...fields, createdAt: now, updatedAt: now };
-    });
-    let lost = new Set<number>();
-    try {
-      await GroupSyncMemberModel.collection.insertMany(docs, { ordered: false });
-    } catch (err) {
-      const indexes = duplicateKeyOnly(err);
-      if (!indexes) throw err;
-      lost = new Set(indexes);
-    }
-    docs.forEach((d, j) => {
-      if (!lost.has(j)) won.set(i + j, d._id);
-    });
-  }
-  return won;
+  const docs = claims.map(({ replaces: _replaces, ...fields }) => ({ _id: new Types.ObjectId(), ...fields, createdAt: now, updatedAt: now }));
+  const won = await insertUnique(GroupSyncMemberModel, docs);
+  return new Map([...won].map((j) => [j, docs[j]._id]));
 }
 
 /** The outcome of one claimed add, set on the claim by its id. */
@@ -123,9 +93,7 @@ export async function settleClaims(organizationId: Types.ObjectId, outcomes: Out
 
 /** Gives claims back (their sync was turned off before the platform call). */
 export async function releaseClaims(organizationId: Types.ObjectId, claimIds: Types.ObjectId[]): Promise<void> {
-  for (let i = 0; i < claimIds.length; i += BULK_CHUNK) {
-    await GroupSyncMemberModel.deleteMany({ organizationId, _id: { $in: claimIds.slice(i, i + BULK_CHUNK) }, status: 'adding' });
-  }
+  await deleteByIds(GroupSyncMemberModel, organizationId, claimIds, { status: 'adding' });
 }
 
 /** Waits until a sync has no add in flight (claims younger than their lifetime), up to `timeoutMs`. */
@@ -146,13 +114,8 @@ export async function waitForInFlightAdds(organizationId: Types.ObjectId, groupS
 
 /** Claims the removal of one added member; false when another undo holds it. */
 export async function claimRemoval(organizationId: Types.ObjectId, groupSyncId: Types.ObjectId, memberRecordId: Types.ObjectId): Promise<Types.ObjectId | undefined> {
-  try {
-    const claim = await GroupSyncRemovalModel.create({ organizationId, groupSyncId, memberRecordId });
-    return claim._id;
-  } catch (err) {
-    if ((err as { code?: number }).code === 11000) return undefined;
-    throw err;
-  }
+  const now = new Date();
+  return (await claimRemovals(GroupSyncRemovalModel, organizationId, [memberRecordId], { groupSyncId, createdAt: now, updatedAt: now })).get(0);
 }
 
 /** Marks a member removed (by record id), freeing its key for a later add. */
@@ -162,5 +125,5 @@ export async function markRemoved(organizationId: Types.ObjectId, memberRecordId
 
 /** Gives a removal claim back after the platform call failed, so a later undo retries it. */
 export async function releaseRemoval(organizationId: Types.ObjectId, removalId: Types.ObjectId): Promise<void> {
-  await GroupSyncRemovalModel.deleteOne({ organizationId, _id: removalId });
+  await releaseSharedRemoval(GroupSyncRemovalModel, organizationId, removalId);
 }

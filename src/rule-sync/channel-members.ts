@@ -1,16 +1,10 @@
 /**
- * Channel membership operations the core needs beyond `ChatAdapter.addMember`: listing a
- * channel's members (contact syncs to `group:` destinations) and removing a member (`group undo`).
- * Every adapter lists and removes members (`ChatAdapter.listMembers`, `removeMember`).
+ * Channel membership operations rule syncs need beyond `ChatAdapter.addMember`: listing a
+ * channel's members (what a contact sync's `group:` destination selects) and removing a member
+ * (what `group undo` does). Every adapter lists and removes members (`listMembers`, `removeMember`).
  */
 import { adapterFor, workspaceRef, type Core } from '../core/core.js';
 import type { WorkspaceDoc } from '../directory/workspace.model.js';
-
-/** One page of a channel's members (platform user ids). */
-export interface MemberPage {
-  userIds: string[];
-  nextCursor?: string;
-}
 
 /** A guard against a channel that pages forever. */
 const MAX_MEMBER_PAGES = 2000;
