@@ -5,7 +5,7 @@
  */
 import { AdapterError, AdapterErrorCode, type DirectoryPage, type WorkspaceRef } from '../../src/chat-adapter.js';
 import type { AppConfig } from '../../src/config.js';
-import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
+import { HttpStatusError, type OutboundPolicy } from '../../src/outbound.js';
 import { ClientCredentialTokens } from './tokens.js';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -63,7 +63,10 @@ export class GraphApi {
     return tokens;
   }
 
-  /** One Graph request; `token` is a string (user) or an app token source (retried once if refused). */
+  /**
+   * One Graph request; `token` is a string (user) or an app token source, which forgets a token
+   * Graph refused so the next call fetches a new one.
+   */
   async request<T>(
     key: string,
     what: string,
@@ -73,24 +76,22 @@ export class GraphApi {
     body?: unknown,
   ): Promise<{ status: number; body: T }> {
     if (!url.startsWith(`${this.base}/`)) throw new AdapterError(AdapterErrorCode.BadRequest, `teams: refusing to send a token to ${new URL(url).origin}`);
-    return this.policy.run(key, what, async (signal) => {
-      const bearer = typeof token === 'string' ? token : await token.get();
-      const res = await fetch(url, {
+    const bearer = typeof token === 'string' ? token : await token.get();
+    try {
+      const { status, body: answer } = await this.policy.fetchJson<T>(key, what, url, {
         method,
-        signal,
         headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      const text = await res.text();
-      if (res.status === 401 && typeof token !== 'string') token.invalidate();
-      if (res.status === 403 && typeof token !== 'string') {
-        throw new AdapterError(AdapterErrorCode.Forbidden, missingApplicationPermission(what, url), {
-          cause: new HttpStatusError(res.status, text, undefined),
-        });
+      return { status, body: answer };
+    } catch (err) {
+      const refused = err instanceof AdapterError && err.cause instanceof HttpStatusError ? err.cause : undefined;
+      if (refused?.status === 401 && typeof token !== 'string') token.invalidate();
+      if (refused?.status === 403 && typeof token !== 'string') {
+        throw new AdapterError(AdapterErrorCode.Forbidden, missingApplicationPermission(what, url), { cause: refused });
       }
-      if (!res.ok) throw new HttpStatusError(res.status, text, parseRetryAfter(res.headers.get('retry-after')));
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-    });
+      throw err;
+    }
   }
 
   /** One page of the tenant's users; `cursor` is Graph's `@odata.nextLink`. */

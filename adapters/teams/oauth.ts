@@ -6,7 +6,7 @@ import { decodeJwt } from 'jose';
 import { AdapterError, AdapterErrorCode, type AuthorizeParams, type ExchangeParams, type UserGrant } from '../../src/chat-adapter.js';
 import { TEAMS } from '../../manifests/source.js';
 import type { AppConfig } from '../../src/config.js';
-import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
+import { HttpStatusError, type OutboundPolicy } from '../../src/outbound.js';
 
 /** Delegated scopes Crosstalk asks a person for: post and edit chat messages as them. */
 export const USER_SCOPES: string[] = [...TEAMS.graphDelegatedScopes];
@@ -41,27 +41,27 @@ interface TokenAnswer {
 }
 
 async function tokenRequest(teams: AppConfig['teams'], policy: OutboundPolicy, form: Record<string, string>): Promise<TokenAnswer> {
-  return policy.run('oauth', 'token exchange', async (signal) => {
-    const res = await fetch(`${authority(teams)}/token`, {
+  try {
+    const { body } = await policy.fetchJson<TokenAnswer>('oauth', 'token exchange', `${authority(teams)}/token`, {
       method: 'POST',
-      signal,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ client_id: teams.appId ?? '', client_secret: teams.appPassword ?? '', ...form }),
     });
-    const text = await res.text();
-    if (res.status === 400 || res.status === 401) {
+    return body;
+  } catch (err) {
+    const refused = err instanceof AdapterError && err.cause instanceof HttpStatusError ? err.cause : undefined;
+    if (refused?.status === 400 || refused?.status === 401) {
       const error = (() => {
         try {
-          return (JSON.parse(text) as { error?: string }).error;
+          return (JSON.parse(refused.body) as { error?: string }).error;
         } catch {
           return undefined;
         }
       })();
-      throw new AdapterError(AdapterErrorCode.InvalidToken, `teams authorization refused: ${error ?? res.status}`);
+      throw new AdapterError(AdapterErrorCode.InvalidToken, `teams authorization refused: ${error ?? refused.status}`);
     }
-    if (!res.ok) throw new HttpStatusError(res.status, text, parseRetryAfter(res.headers.get('retry-after')));
-    return JSON.parse(text) as TokenAnswer;
-  });
+    throw err;
+  }
 }
 
 function grantFrom(answer: TokenAnswer, fallback?: { userId: string; tenantId: string; email?: string }): UserGrant {

@@ -5,7 +5,7 @@
  * the Bot Connector too.
  */
 import { AdapterError, AdapterErrorCode } from '../../src/chat-adapter.js';
-import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
+import { HttpStatusError, type OutboundPolicy } from '../../src/outbound.js';
 
 /** Where and as whom to ask for a token. */
 export interface ClientCredentials {
@@ -39,10 +39,10 @@ export class ClientCredentialTokens {
   }
 
   private async fetch(): Promise<string> {
-    const body = await this.policy.run(`token:${this.creds.tokenUrl}`, 'token request', async (signal) => {
-      const res = await fetch(this.creds.tokenUrl, {
+    let body: { access_token: string; expires_in: number };
+    try {
+      ({ body } = await this.policy.fetchJson<typeof body>(`token:${this.creds.tokenUrl}`, 'token request', this.creds.tokenUrl, {
         method: 'POST',
-        signal,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
           grant_type: 'client_credentials',
@@ -50,14 +50,14 @@ export class ClientCredentialTokens {
           client_secret: this.creds.clientSecret,
           scope: this.creds.scope,
         }),
-      });
-      const text = await res.text();
-      if (res.status === 400 || res.status === 401) {
-        throw new AdapterError(AdapterErrorCode.InvalidToken, `teams token request refused: ${errorCode(text)}`);
+      }));
+    } catch (err) {
+      const refused = err instanceof AdapterError && err.cause instanceof HttpStatusError ? err.cause : undefined;
+      if (refused?.status === 400 || refused?.status === 401) {
+        throw new AdapterError(AdapterErrorCode.InvalidToken, `teams token request refused: ${errorCode(refused.body)}`);
       }
-      if (!res.ok) throw new HttpStatusError(res.status, text, parseRetryAfter(res.headers.get('retry-after')));
-      return JSON.parse(text) as { access_token: string; expires_in: number };
-    });
+      throw err;
+    }
     // Refresh a minute early so a token never expires mid-request.
     this.cached = { token: body.access_token, expiresAt: Date.now() + Math.max(0, body.expires_in - 60) * 1000 };
     return body.access_token;

@@ -1,5 +1,5 @@
 /**
- * Outbound Zoom REST calls (plain `fetch`, every call through the shared `OutboundPolicy`).
+ * Outbound Zoom REST calls, every one through the shared `OutboundPolicy.fetchJson`.
  *
  * Three kinds of token, from two apps:
  * - the chatbot token of the Team Chat (General) app (`grant_type=client_credentials`, scope
@@ -15,7 +15,7 @@
 import { AdapterError, AdapterErrorCode, type WorkspaceRef } from '../../src/chat-adapter.js';
 import { ZOOM } from '../../manifests/source.js';
 import type { Logger } from '../../src/log.js';
-import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
+import { HttpStatusError, type OutboundPolicy } from '../../src/outbound.js';
 import type { ZoomAtItem, ZoomRichTextRange } from './format.js';
 
 /** App credentials; a workspace may carry its own (`credentials.clientId/clientSecret/botJid`). */
@@ -111,25 +111,23 @@ export class ZoomApi {
   /** POST `/oauth/token` with Basic auth and a form body. */
   async tokenRequest(creds: Pick<ZoomAppCredentials, 'clientId' | 'clientSecret'>, form: Record<string, string>, key = 'oauth'): Promise<ZoomTokenResponse> {
     const url = `${this.opts.oauthUrl.replace(/\/+$/, '')}/oauth/token`;
-    return this.opts.policy.run(key, `token ${form.grant_type}`, async (signal) => {
-      const res = await fetch(url, {
+    try {
+      const { body } = await this.opts.policy.fetchJson<ZoomTokenResponse>(key, `token ${form.grant_type}`, url, {
         method: 'POST',
-        signal,
         headers: {
           authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`,
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: new URLSearchParams(form),
       });
-      const text = await res.text();
-      if (!res.ok) {
-        if (res.status === 400 || res.status === 401) {
-          throw new AdapterError(AdapterErrorCode.InvalidToken, `zoom token ${form.grant_type} refused: HTTP ${res.status} ${reasonOf(text)}`);
-        }
-        throw new HttpStatusError(res.status, text, parseRetryAfter(res.headers.get('retry-after')));
+      return body;
+    } catch (err) {
+      const refused = failure(err);
+      if (refused?.status === 400 || refused?.status === 401) {
+        throw new AdapterError(AdapterErrorCode.InvalidToken, `zoom token ${form.grant_type} refused: HTTP ${refused.status} ${reasonOf(refused.body)}`);
       }
-      return JSON.parse(text) as ZoomTokenResponse;
-    });
+      throw err;
+    }
   }
 
   private entry(r: ZoomTokenResponse): CachedToken {
@@ -206,29 +204,32 @@ export class ZoomApi {
   ): Promise<T> {
     const url = new URL(`${this.opts.apiUrl.replace(/\/+$/, '')}${path}`);
     for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    return this.opts.policy.run(key, what, async (signal) => {
-      const res = await fetch(url, {
-        method,
-        signal,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    try {
+      const { body } = await this.opts.policy.fetchJson<T>(
+        key,
+        what,
+        url.toString(),
+        {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
         },
-        body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
-      });
-      const text = await res.text();
-      if (!res.ok) {
-        const err = new HttpStatusError(res.status, text, parseRetryAfter(res.headers.get('retry-after')));
-        if (res.status === 401) {
-          throw new AdapterError(AdapterErrorCode.InvalidToken, `zoom ${what} failed: HTTP 401 ${reasonOf(text)}`, { cause: err });
-        }
-        if (res.status === 400 && /"code"\s*:\s*4711/.test(text)) {
-          throw new AdapterError(AdapterErrorCode.Forbidden, `zoom ${what} failed: missing scope ${reasonOf(text)}`, { cause: err });
-        }
-        throw err;
+        { once: init.once },
+      );
+      return body;
+    } catch (err) {
+      const refused = failure(err);
+      if (refused?.status === 401) {
+        throw new AdapterError(AdapterErrorCode.InvalidToken, `zoom ${what} failed: HTTP 401 ${reasonOf(refused.body)}`, { cause: refused });
       }
-      return (text ? JSON.parse(text) : undefined) as T;
-    }, { once: init.once });
+      if (refused?.status === 400 && /"code"\s*:\s*4711/.test(refused.body)) {
+        throw new AdapterError(AdapterErrorCode.Forbidden, `zoom ${what} failed: missing scope ${reasonOf(refused.body)}`, { cause: refused });
+      }
+      throw err;
+    }
   }
 
   /** Runs `call` with an app-level token, fetching a new token once if Zoom says it is invalid. */
@@ -347,6 +348,11 @@ export class ZoomApi {
       this.request(workspace.externalId, 'get user', token, 'GET', `/users/${encodeURIComponent(userId)}`),
     );
   }
+}
+
+/** The HTTP answer behind a failed call, when Zoom answered at all. */
+function failure(err: unknown): HttpStatusError | undefined {
+  return err instanceof AdapterError && err.cause instanceof HttpStatusError ? err.cause : undefined;
 }
 
 function reasonOf(text: string): string {

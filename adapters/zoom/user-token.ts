@@ -1,12 +1,13 @@
-import type { AppConfig } from '../../src/config.js';
+import { AdapterError, AdapterErrorCode } from '../../src/chat-adapter.js';
+import type { ZoomApi } from './api.js';
 
 /** True while a Zoom user token works (`GET /users/me`); false on 401. */
-export async function checkZoomUserToken(zoom: AppConfig['zoom'], accessToken: string): Promise<boolean> {
-  const res = await fetch(`${zoom.apiUrl.replace(/\/+$/, '')}/users/me`, {
-    headers: { Authorization: `Bearer ${accessToken}` },
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (res.status === 401) return false;
-  if (!res.ok) throw new Error(`zoom users/me answered HTTP ${res.status}`);
-  return true;
+export async function checkZoomUserToken(api: ZoomApi, accessToken: string): Promise<boolean> {
+  try {
+    await api.me(accessToken);
+    return true;
+  } catch (err) {
+    if (err instanceof AdapterError && err.code === AdapterErrorCode.InvalidToken) return false;
+    throw err;
+  }
 }
