@@ -76,23 +76,23 @@ export class WebexApi {
     options: RunOptions = {},
   ): Promise<WebexResponse<T>> {
     const url = `${this.apiUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-    const key = `token:${token.slice(-12)}`;
-    return this.policy.run(key, what, async (signal) => {
-      const res = await fetch(url, {
+    const res = await this.policy.fetchJson<T>(
+      `token:${token.slice(-12)}`,
+      what,
+      url,
+      {
         method,
-        signal,
         headers: {
           authorization: `Bearer ${token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new HttpStatusError(res.status, text, parseRetryAfter(res.headers.get('retry-after')));
-      const headers: Record<string, string> = {};
-      res.headers.forEach((v, k) => (headers[k] = v));
-      return { status: res.status, headers, body: (text ? JSON.parse(text) : undefined) as T };
-    }, options);
+      },
+      options,
+    );
+    const headers: Record<string, string> = {};
+    res.headers.forEach((v, k) => (headers[k] = v));
+    return { status: res.status, headers, body: res.body };
   }
 }
 

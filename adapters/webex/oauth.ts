@@ -6,7 +6,7 @@
 import { WEBEX } from '../../manifests/source.js';
 import type { AuthorizeParams, ExchangeParams, UserGrant } from '../../src/chat-adapter.js';
 import { AdapterError, AdapterErrorCode } from '../../src/chat-adapter.js';
-import { HttpStatusError, parseRetryAfter, type OutboundPolicy } from '../../src/outbound.js';
+import type { OutboundPolicy } from '../../src/outbound.js';
 
 /** Scopes a person grants so Crosstalk can post, edit and delete as them. */
 export const USER_SCOPES: string[] = [...WEBEX.integrationScopes];
@@ -58,25 +58,17 @@ export function buildAuthorizeUrl(settings: WebexOAuthSettings, params: Authoriz
 async function tokenRequest(settings: WebexOAuthSettings, policy: OutboundPolicy, form: Record<string, string>): Promise<TokenResponse> {
   const { clientId, clientSecret } = requireClient(settings);
   const body = new URLSearchParams({ ...form, client_id: clientId, client_secret: clientSecret });
-  return policy.run('oauth', 'access_token', async (signal) => {
-    const res = await fetch(`${base(settings.apiUrl)}/access_token`, {
-      method: 'POST',
-      signal,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body,
-    });
-    const text = await res.text();
-    if (!res.ok) throw new HttpStatusError(res.status, text, parseRetryAfter(res.headers.get('retry-after')));
-    return JSON.parse(text) as TokenResponse;
+  const res = await policy.fetchJson<TokenResponse>('oauth', 'access_token', `${base(settings.apiUrl)}/access_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body,
   });
+  return res.body;
 }
 
 async function grantFrom(settings: WebexOAuthSettings, policy: OutboundPolicy, token: TokenResponse): Promise<UserGrant> {
-  const me = await policy.run('oauth', 'people/me', async (signal) => {
-    const res = await fetch(`${base(settings.apiUrl)}/people/me`, { signal, headers: { authorization: `Bearer ${token.access_token}` } });
-    const text = await res.text();
-    if (!res.ok) throw new HttpStatusError(res.status, text, parseRetryAfter(res.headers.get('retry-after')));
-    return JSON.parse(text) as { id: string; emails?: string[]; orgId: string };
+  const { body: me } = await policy.fetchJson<{ id: string; emails?: string[]; orgId: string }>('oauth', 'people/me', `${base(settings.apiUrl)}/people/me`, {
+    headers: { authorization: `Bearer ${token.access_token}` },
   });
   return {
     userId: me.id,
