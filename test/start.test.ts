@@ -9,12 +9,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+/** What `npm start` runs: node itself with tsx's loader, so Ctrl-C reaches the service directly. */
+const NODE_TSX = [process.execPath, '--import', 'tsx'] as const;
 const dirs: string[] = [];
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let out = '';
-  const child = spawn(tsx, ['src/main.ts'], {
+  const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), 'src/main.ts'], {
     cwd: root,
     detached: true,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },

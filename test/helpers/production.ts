@@ -15,7 +15,8 @@ import { freePort } from '../../src/db/embedded.js';
 import type { RecordedCall } from '../../sandbox/simulators/sim-core.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+/** What `npm start` runs: node itself with tsx's loader, so Ctrl-C reaches the service directly. */
+const NODE_TSX = [process.execPath, '--import', 'tsx'] as const;
 
 /** A platform simulator running in its own process. */
 export interface PlatformProcess {
@@ -60,7 +61,7 @@ async function post<T>(url: string, body: unknown): Promise<T> {
 
 /** Starts one platform simulator as a separate process. */
 export async function startPlatform(platform: Platform, options: Record<string, unknown> = {}): Promise<PlatformProcess> {
-  const child = spawn(tsx, ['sandbox/simulators/serve.ts', platform, JSON.stringify(options)], {
+  const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), 'sandbox/simulators/serve.ts', platform, JSON.stringify(options)], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -123,7 +124,7 @@ export function newEncryptionKey(): string {
 export async function startProductionService(env: Record<string, string>): Promise<ProductionService> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'crosstalk-production-'));
-  const child = spawn(tsx, ['src/main.ts'], {
+  const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), 'src/main.ts'], {
     cwd: root,
     detached: true,
     env: {
