@@ -5,6 +5,7 @@
  * sees each sync once with exactly the group's members, and deleting a sync withdraws exactly
  * what it pushed and nothing another sync pushed.
  */
+import { pause, seededRandom } from '../helpers/seeded.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Types } from 'mongoose';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
@@ -26,19 +27,6 @@ import { importAll } from '../groups/helpers.js';
 const ROUNDS = 5;
 const PEOPLE = 8;
 const DESTINATIONS = 3;
-
-/** A small seeded generator, so a failing interleaving can be replayed from the seed in the message. */
-function random(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('contact bookkeeping under concurrency', () => {
   let env: SandboxService;
@@ -84,7 +72,7 @@ describe('contact bookkeeping under concurrency', () => {
 
   it('racing adds to a new group and racing removals each report every person exactly once', async () => {
     const seed = Date.now() % 100_000;
-    const next = random(seed);
+    const next = seededRandom(seed);
     for (let round = 0; round < ROUNDS; round++) {
       const group = `Race ${round}`;
       const requests = Array.from({ length: 4 }, () => contacts.filter(() => next() < 0.5));
@@ -107,7 +95,7 @@ describe('contact bookkeeping under concurrency', () => {
 
   it('runs racing edits, each other and a delete: a destination sees each sync once with exactly its members, and a delete withdraws exactly its own', async () => {
     const seed = (Date.now() + 7) % 100_000;
-    const next = random(seed);
+    const next = seededRandom(seed);
     const to = destinations.map((d) => ({ kind: 'person' as const, ref: String(d._id) }));
 
     // A sync that is never deleted: whatever the racing deletes do, its deliveries stay whole.
@@ -131,7 +119,7 @@ describe('contact bookkeeping under concurrency', () => {
       }
       if (deleting) steps.push(() => deleteContactSync(sync));
       await Promise.all(steps.map(async (step) => {
-        await sleep(Math.floor(next() * 40));
+        await pause(Math.floor(next() * 40));
         await step();
       }));
 

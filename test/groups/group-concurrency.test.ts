@@ -4,6 +4,7 @@
  * each other. The truth is what the platform saw: every invite that succeeded is kicked exactly
  * once, and nobody else is kicked.
  */
+import { pause, seededRandom } from '../helpers/seeded.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mongoose, { Types } from 'mongoose';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
@@ -18,19 +19,6 @@ const ROUNDS = 6;
 const PEOPLE = 8;
 /** Generous: the embedded database on a busy machine is slow, and this waits for a condition, not a guess. */
 const SETTLE_MS = 180_000;
-
-/** A small seeded generator, so a failing interleaving can be replayed from the seed in the message. */
-function random(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('group sync bookkeeping under concurrency', () => {
   let env: SandboxService;
@@ -87,7 +75,7 @@ describe('group sync bookkeeping under concurrency', () => {
 
   it('kicks on undo exactly the people whose invite succeeded, once each, whatever the interleaving', async () => {
     const seed = Number(process.env.GROUP_RACE_SEED ?? Date.now() % 100_000);
-    const rnd = random(seed);
+    const rnd = seededRandom(seed);
     const s = slack().state;
     const ws = s.workspace(teamId);
 
@@ -107,13 +95,13 @@ describe('group sync bookkeeping under concurrency', () => {
       });
       await groupRun(sync._id); // as `group create` queues its first run
       const actions: Array<Promise<unknown>> = [];
-      const later = (ms: number, work: () => Promise<unknown>) => actions.push(sleep(ms).then(work));
+      const later = (ms: number, work: () => Promise<unknown>) => actions.push(pause(ms).then(work));
       later(600 + rnd() * 1200, () => groupRun(sync._id));
       later(rnd() * 1800, () => groupRun(sync._id));
       if (rnd() < 0.5) {
         later(rnd() * 1500, async () => {
           await groupToggle(sync._id, false);
-          await sleep(rnd() * 300);
+          await pause(rnd() * 300);
           await groupToggle(sync._id, true);
         });
       }
@@ -121,7 +109,7 @@ describe('group sync bookkeeping under concurrency', () => {
       const changed = emails[Math.floor(rnd() * PEOPLE)];
       later(rnd() * 1500, async () => {
         await personSet(changed, 'student');
-        await sleep(rnd() * 400);
+        await pause(rnd() * 400);
         await personSet(changed, 'staff');
       });
       await Promise.all(actions);
