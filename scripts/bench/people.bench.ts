@@ -46,6 +46,10 @@ const bench: BenchModule = {
     const config = loadConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, MONGODB_URI: process.env.MONGODB_URI ?? db.uri, CROSSTALK_DATA_DIR: dir, LOG_LEVEL: 'warn' });
     const sandbox = await startSandbox(config, log, { demo: false });
     const sims = sandbox.simulators;
+    // Webex lists a whole organization's people only to an administrator (WEBEX_ADMIN_TOKEN); without
+    // one the directory is the people in the bot's spaces, which would leave the seeded people out.
+    const webexAdmin = sims.webex!.addPerson({ email: 'webex-admin@bench.example', displayName: 'Webex Admin' });
+    sandbox.config.webex.adminToken = sims.webex!.issueUserToken(webexAdmin.id, ['spark-admin:people_read']);
     const results: BenchResult[] = [];
     const notes: string[] = [];
     const service = await startService({ config: sandbox.config, log, adapterFactories, host: '127.0.0.1', processEvery: 200 });

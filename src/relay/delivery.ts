@@ -223,7 +223,7 @@ export class RelayEngine {
   }
 
   private waitingForRetry(lane: Lane): boolean {
-    return !(lane as unknown as { draining: boolean }).draining;
+    return !lane.isDraining;
   }
 
   /** Shutdown: lets sends in progress finish (bounded), then gives every lease back. */

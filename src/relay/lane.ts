@@ -237,6 +237,11 @@ export class Lane {
     await this.inOrder(() => (this.held ? this.giveBack(true) : Promise.resolve()));
   }
 
+  /** True while the lane is sending its queue (false while it waits for a retry). */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
   /** True when nothing is queued or being sent. */
   get quiet(): boolean {
     return this.queue.length === 0 && !this.draining && this.taken.size === 0;
