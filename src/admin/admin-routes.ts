@@ -110,19 +110,20 @@ export function adminRoutes(core: Core, commands: CommandRegistry, options: { de
     return id;
   };
 
+  /** Where the admin's own commands and button presses come from: their account on their platform. */
+  const asAdmin = (admin: AdminIdentity) => ({
+    platform: admin.workspace.platform,
+    workspaceId: admin.workspace.externalId,
+    eventId: `admin:${randomUUID()}`,
+    userId: admin.account.externalUserId,
+    conversationId: admin.account.directConversationId ?? admin.account.externalUserId,
+  });
+
   /** The admin as a command caller: the same context a slash command of theirs would get. */
   const contextFor = async (admin: AdminIdentity, text: string): Promise<CommandContext | undefined> => {
     const organization = await OrganizationModel.findById(admin.person.organizationId);
     if (!organization) return undefined;
-    const event: InboundEvent = {
-      kind: 'command',
-      platform: admin.workspace.platform,
-      workspaceId: admin.workspace.externalId,
-      eventId: `admin:${randomUUID()}`,
-      userId: admin.account.externalUserId,
-      conversationId: admin.account.directConversationId ?? admin.account.externalUserId,
-      text,
-    };
+    const event: InboundEvent = { kind: 'command', ...asAdmin(admin), text };
     return { core, organization, workspace: admin.workspace, account: admin.account, person: admin.person, isAdmin: true, event, confirmed: false };
   };
 
@@ -198,19 +199,10 @@ ${options.demoSignIn ? html`<form method="post" action="/admin/sign-in/demo"><p 
     const back = typeof body.back === 'string' && /^\?[\w=&%.-]*$/.test(body.back) ? body.back : '';
     let reply: OutboundMessage | string;
     const email = typeof body.person === 'string' ? body.person.trim().toLowerCase() : '';
-    const platform = typeof body.platform === 'string' && (PLATFORMS as readonly string[]).includes(body.platform) ? body.platform : undefined;
+    const platform = isPlatform(body.platform) ? body.platform : undefined;
     if (body.action === 'confirm' || body.action === 'cancel') {
       const value = typeof body.value === 'string' && body.value.length < 4096 ? body.value : '';
-      const event: InboundEvent = {
-        kind: 'action',
-        platform: admin.workspace.platform,
-        workspaceId: admin.workspace.externalId,
-        eventId: `admin:${randomUUID()}`,
-        userId: admin.account.externalUserId,
-        conversationId: admin.account.directConversationId ?? admin.account.externalUserId,
-        actionId: body.action === 'confirm' ? CONFIRM_ACTION : CANCEL_ACTION,
-        value,
-      };
+      const event: InboundEvent = { kind: 'action', ...asAdmin(admin), actionId: body.action === 'confirm' ? CONFIRM_ACTION : CANCEL_ACTION, value };
       reply = (await commands.handleAction(event)).reply ?? 'Done.';
     } else {
       let line: string | undefined;
