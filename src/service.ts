@@ -110,13 +110,15 @@ export async function startService(options: {
   const db = await openDatabase({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, log });
   let agendaOf: Agenda | undefined;
   let started: ChatAdapter[] = [];
+  let directoryOf: DirectoryCache | undefined;
   try {
     const cipher = new Cipher(resolveEncryptionKey(config.encryptionKey, config.dataDir));
     const organizationId = await ensureDefaultOrganization(config.sandbox);
     const inbound = createInboundRecorder(log);
-    const directory = new DirectoryCache(cipher);
+    const directory = (directoryOf = new DirectoryCache(cipher));
+    const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
     const deps: Omit<AdapterDeps, 'settings'> = {
-      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+      publicUrl,
       log,
       sink: inbound,
       workspaces: createWorkspaceDirectory(cipher, directory, () => organizationId),
@@ -136,7 +138,7 @@ export async function startService(options: {
       events: new ServiceEvents(),
       directory,
       defaultOrganizationId: organizationId,
-      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+      publicUrl,
     };
 
     // The features, in the order `help` lists their verbs and their pages are mounted.
@@ -225,6 +227,7 @@ export async function startService(options: {
   } catch (err) {
     await agendaOf?.stop(false).catch(() => {});
     for (const adapter of started) await adapter.stop?.().catch(() => {});
+    directoryOf?.stop();
     await db.close().catch(() => {});
     throw err;
   }

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
-import { PLATFORM_NAMES, PLATFORM_SHORT_NAMES, PLATFORMS, type Platform } from '../../src/chat-adapter.js';
+import { isPlatform, PLATFORM_NAMES, PLATFORM_SHORT_NAMES, type Platform } from '../../src/chat-adapter.js';
 import type { Core } from '../../src/core/core.js';
 import type { Simulators } from '../index.js';
 import { DEMO_ORGANIZATION, DEMO_PEOPLE, DEMO_SYNCED } from '../demo-org.js';
@@ -232,7 +232,7 @@ export function sandboxRoutes(core: Core, sims: Simulators, onChange: () => void
   router.get('/sandbox/open', (req, res) => {
     const platform = typeof req.query.platform === 'string' ? req.query.platform : '';
     const url = typeof req.query.url === 'string' ? req.query.url : '';
-    const pane = (PLATFORMS as readonly string[]).includes(platform) ? panes.find((p) => p.platform === platform) : undefined;
+    const pane = isPlatform(platform) ? panes.find((p) => p.platform === platform) : undefined;
     const sameService = url.startsWith(`${core.publicUrl}/`);
     if (!pane || !/^https?:\/\//.test(url)) {
       res.status(400).type('text/plain').send('This sandbox link is not valid.');

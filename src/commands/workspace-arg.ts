@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { PLATFORMS } from '../chat-adapter.js';
+import { isPlatform } from '../chat-adapter.js';
 import { WorkspaceModel } from '../directory/workspace.model.js';
 import type { WorkspaceDoc } from '../directory/workspace.model.js';
 import { UsageError } from './registry.js';
@@ -13,7 +13,7 @@ export async function findWorkspace(organizationId: Types.ObjectId, token: strin
   const lower = token.toLowerCase();
   const byName = all.filter((w) => w.name.toLowerCase() === lower || w.externalId === token);
   if (byName.length === 1) return byName[0];
-  if ((PLATFORMS as readonly string[]).includes(lower)) {
+  if (isPlatform(lower)) {
     const onPlatform = all.filter((w) => w.platform === lower);
     if (onPlatform.length === 1) return onPlatform[0];
   }

@@ -102,17 +102,15 @@ export function createInboundRecorder(log: Logger): InboundRecorder {
         }
         throw err;
       }
-      const main = handlers.get(event.kind);
       const before = befores.get(event.kind);
-      const handler: InboundHandler | undefined =
-        before && main ? async (e) => (await before(e)) ?? main(e) : before ? async (e) => (await before(e)) ?? {} : main;
-      if (!handler) {
+      const main = handlers.get(event.kind);
+      if (!before && !main) {
         await InboundEventModel.updateOne({ _id: record._id }, { $set: { status: 'ignored' } });
         inboundEventsTotal.inc({ platform: event.platform, kind: event.kind, result: 'ignored' });
         return {};
       }
       try {
-        const result = await handler(event);
+        const result = (await before?.(event)) ?? (await main?.(event)) ?? {};
         await InboundEventModel.updateOne({ _id: record._id }, { $set: { status: 'processed' } });
         inboundEventsTotal.inc({ platform: event.platform, kind: event.kind, result: 'processed' });
         return result;

@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/chat-adapter.js';
 import { InboundEventModel } from '../../src/core/inbound-event.model.js';
+import { DEMO_PENDING, DEMO_SYNCED } from '../../sandbox/demo-org.js';
 import type { SimMessage, SimPerson, SimRoom } from '../../sandbox/simulators/webex/server.js';
 import { zoomEventHeaders } from '../../sandbox/simulators/zoom/inbound.js';
 import { userJidOf } from '../../sandbox/simulators/zoom/server.js';
@@ -19,10 +20,8 @@ import * as zoomDocs from '../fixtures/zoom/events.js';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
 import { userIdOn, waitForPost, lastSeq, workspaceOf } from '../people/helpers.js';
 
-const ALAN = 'alan.turing@northwind.example';
-const MARGARET = 'margaret.hamilton@northwind.example';
-const NIKLAUS = 'niklaus.wirth@northwind.example';
-const GUIDO = 'guido.van.rossum@northwind.example';
+const ALAN = DEMO_PENDING;
+const { teams: MARGARET, webex: NIKLAUS, zoom: GUIDO } = DEMO_SYNCED;
 
 let s: SandboxService;
 beforeAll(async () => {

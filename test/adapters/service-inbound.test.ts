@@ -6,13 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/chat-adapter.js';
 import { InboundEventModel } from '../../src/core/inbound-event.model.js';
+import { DEMO_PENDING, DEMO_SYNCED } from '../../sandbox/demo-org.js';
 import { startSandboxService, type SandboxService } from '../helpers/sandbox-service.js';
 import { lastSeq, userIdOn, waitForPost, workspaceOf } from '../people/helpers.js';
 
-const ALAN = 'alan.turing@northwind.example';
-const MARGARET = 'margaret.hamilton@northwind.example';
-const NIKLAUS = 'niklaus.wirth@northwind.example';
-const GUIDO = 'guido.van.rossum@northwind.example';
+const ALAN = DEMO_PENDING;
+const { teams: MARGARET, webex: NIKLAUS, zoom: GUIDO } = DEMO_SYNCED;
 
 let s: SandboxService;
 beforeAll(async () => {
